@@ -1,0 +1,175 @@
+// Config stage: the typed tree that readers build from XML. It holds no runtime objects;
+// the compile stage turns it into closures. Every node carries the position it came from.
+
+import type { Position } from './diagnostics.js';
+import type { XmlElement } from '../expr/types.js';
+
+export type { Position };
+
+/** Base of every mediator node: the XML element name (`kind`) and where it was written. */
+export interface MediatorNode {
+  kind: string;
+  pos: Position;
+}
+
+/** An inline list of mediators or a reference to a named sequence. */
+export interface SequenceRef {
+  /** Inline mediators (anonymous sequence). */
+  inline?: MediatorNode[];
+  /** key= of a named sequence. */
+  key?: string;
+  pos: Position;
+}
+
+export interface SequenceNode {
+  name: string;
+  onError?: string;
+  mediators: MediatorNode[];
+  pos: Position;
+  file: string;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS' | 'HEAD' | 'PATCH';
+
+export interface ResourceNode {
+  /** null = every method. */
+  methods: HttpMethod[] | null;
+  uriTemplate?: string;
+  urlMapping?: string;
+  protocol?: 'http' | 'https';
+  contentType?: string;
+  /** Java regex (already translated and checked) matched fully against User-Agent. */
+  userAgent?: string;
+  inSequence?: SequenceRef;
+  outSequence?: SequenceRef;
+  faultSequence?: SequenceRef;
+  pos: Position;
+}
+
+export interface ApiNode {
+  name: string;
+  /** As written (starts with '/'). */
+  context: string;
+  version?: string;
+  versionType?: 'url' | 'context';
+  hostname?: string;
+  port?: number;
+  transports?: ('http' | 'https')[];
+  resources: ResourceNode[];
+  pos: Position;
+  file: string;
+}
+
+/** A key/value pair of an endpoint <property> child. */
+export interface EndpointPropertyNode {
+  name: string;
+  value?: string;
+  expression?: string;
+  namespaces: Record<string, string>;
+  scope: 'default' | 'transport' | 'axis2' | 'axis2-client';
+  pos: Position;
+}
+
+export interface TimeoutNode {
+  /** Milliseconds, or undefined when only an expression / nothing was given. */
+  durationMs?: number;
+  /** `{xpath}` duration, evaluated per message. */
+  durationExpression?: string;
+  responseAction?: 'fault' | 'discard' | 'never';
+  pos: Position;
+}
+
+export interface MarkForSuspensionNode {
+  errorCodes: number[];
+  retriesBeforeSuspension: number;
+  retryDelayMs: number;
+}
+
+export interface SuspendOnFailureNode {
+  errorCodes: number[];
+  initialDurationMs: number;
+  progressionFactor: number;
+  maximumDurationMs: number;
+}
+
+export interface RetryConfigNode {
+  disabledErrorCodes: number[];
+  enabledErrorCodes: number[];
+}
+
+/** QoS settings common to leaf endpoints (address, default, http, wsdl). */
+export interface LeafQosNode {
+  format?: 'soap11' | 'soap12' | 'pox' | 'get' | 'rest';
+  timeout?: TimeoutNode;
+  markForSuspension?: MarkForSuspensionNode;
+  suspendOnFailure?: SuspendOnFailureNode;
+  retryConfig?: RetryConfigNode;
+}
+
+export interface AddressEndpointBody extends LeafQosNode {
+  type: 'address';
+  uri: string;
+}
+
+export interface DefaultEndpointBody extends LeafQosNode {
+  type: 'default';
+}
+
+export interface HttpEndpointBody extends LeafQosNode {
+  type: 'http';
+  /** Without the legacy-encoding: prefix. */
+  uriTemplate: string;
+  legacyEncoding: boolean;
+  method?: HttpMethod;
+}
+
+/** A reference to a named endpoint (`<endpoint key="E"/>`). */
+export interface KeyEndpointBody {
+  type: 'key';
+  key: string;
+}
+
+export type EndpointBody = AddressEndpointBody | DefaultEndpointBody | HttpEndpointBody | KeyEndpointBody;
+
+export interface EndpointNode {
+  /** Undefined for anonymous inline endpoints. */
+  name?: string;
+  onError?: string;
+  body: EndpointBody;
+  properties: EndpointPropertyNode[];
+  pos: Position;
+  file: string;
+}
+
+export interface LocalEntryNode {
+  key: string;
+  /** Trimmed text, or the first child element. */
+  value: string | XmlElement;
+  pos: Position;
+  file: string;
+}
+
+export interface TemplateParameterNode {
+  name: string;
+  mandatory: boolean;
+  defaultValue?: string;
+}
+
+export interface SequenceTemplateNode {
+  name: string;
+  parameters: TemplateParameterNode[];
+  sequence: SequenceNode;
+  pos: Position;
+  file: string;
+}
+
+/** Everything read from a config folder, before linking. */
+export interface ArtifactSet {
+  apis: ApiNode[];
+  sequences: SequenceNode[];
+  endpoints: EndpointNode[];
+  localEntries: LocalEntryNode[];
+  templates: SequenceTemplateNode[];
+  /** Files read, with a content hash each (for reload diffs). */
+  files: { file: string; hash: string }[];
+}
