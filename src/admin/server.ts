@@ -1,0 +1,57 @@
+// Admin port: health, readiness, the loaded configuration and its last errors, metrics
+// (CONTRACT.md "Admin port").
+
+import http from 'node:http';
+import type { Gateway } from '../gateway.js';
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  const b = Buffer.from(JSON.stringify(body, null, 2));
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(b.length) });
+  res.end(b);
+}
+
+export function createAdminServer(gw: Gateway): http.Server {
+  return http.createServer((req, res) => {
+    const url = (req.url ?? '/').split('?')[0];
+    const method = req.method ?? 'GET';
+    req.resume();
+    if (method === 'GET' && url === '/health/live') return json(res, 200, { status: 'live' });
+    if (method === 'GET' && url === '/health/ready') {
+      const g = gw.current;
+      return g
+        ? json(res, 200, { status: 'ready', generation: g.id, errors: gw.lastErrors.length })
+        : json(res, 503, { status: 'not ready', errors: gw.lastErrors });
+    }
+    if (method === 'GET' && url === '/admin/config') {
+      const g = gw.current;
+      const artifacts: { kind: string; name: string; file: string }[] = [];
+      if (g) {
+        for (const a of g.set.apis) artifacts.push({ kind: 'api', name: a.name, file: a.file });
+        for (const s of g.set.sequences) artifacts.push({ kind: 'sequence', name: s.name, file: s.file });
+        for (const e of g.set.endpoints) if (e.name !== undefined) artifacts.push({ kind: 'endpoint', name: e.name, file: e.file });
+        for (const l of g.set.localEntries) artifacts.push({ kind: 'localEntry', name: l.key, file: l.file });
+        for (const t of g.set.templates) artifacts.push({ kind: 'template', name: t.name, file: t.file });
+      }
+      return json(res, 200, {
+        generation: g?.id ?? null,
+        loadedAt: g?.loadedAt.toISOString() ?? null,
+        configDir: gw.options.configDir,
+        artifacts,
+        errors: gw.lastErrors.map((d) => ({ code: d.code, file: d.file, line: d.line, col: d.col, message: d.message })),
+      });
+    }
+    if (method === 'GET' && url === '/metrics') {
+      const b = Buffer.from(gw.metrics.render(gw.current?.id));
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4', 'Content-Length': String(b.length) });
+      return res.end(b);
+    }
+    if (method === 'POST' && url === '/admin/reload') {
+      gw.reload().then(
+        (r) => json(res, r.generation ? 200 : 422, { generation: gw.current?.id ?? null, errors: r.diagnostics.filter((d) => d.severity === 'error') }),
+        (e: unknown) => json(res, 500, { error: String(e) }),
+      );
+      return;
+    }
+    json(res, 404, { error: `no admin resource ${method} ${url}` });
+  });
+}

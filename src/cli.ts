@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// Command line (CONTRACT.md): `axon serve` and `axon validate`. Flags win over AXON_* environment
+// variables, which win over defaults. Exit codes: 0 ok, 1 config problems, 2 usage error.
+
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatDiagnostic } from './config/diagnostics.js';
+import { Gateway, loadGeneration } from './gateway.js';
+import { createLogger, isLogLevel, type LogLevel } from './runtime/logger.js';
+import { DEFAULT_LIMITS } from './runtime/payload.js';
+import { createHttpSender } from './transport/http/sender.js';
+
+const USAGE = `usage:
+  axon serve    [--config DIR] [--http-port N] [--https-port N] [--admin-port N]
+                [--host ADDR] [--deployment FILE] [--workers N] [--log-level L]
+  axon validate [--config DIR]
+
+Every flag can also be set as an environment variable AXON_<NAME> (for example AXON_HTTP_PORT).`;
+
+const OPTIONS = {
+  config: { type: 'string' },
+  'http-port': { type: 'string' },
+  'https-port': { type: 'string' },
+  'admin-port': { type: 'string' },
+  host: { type: 'string' },
+  deployment: { type: 'string' },
+  workers: { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flag = keyof typeof OPTIONS;
+
+function usage(msg?: string): never {
+  if (msg) process.stderr.write(`axon: ${msg}\n`);
+  process.stderr.write(USAGE + '\n');
+  process.exit(2);
+}
+
+function setting(values: Partial<Record<Flag, string | boolean>>, name: Flag): string | undefined {
+  const v = values[name];
+  if (typeof v === 'string') return v;
+  const env = process.env[`AXON_${name.toUpperCase().replace(/-/g, '_')}`];
+  return env === '' ? undefined : env;
+}
+
+function port(values: Partial<Record<Flag, string | boolean>>, name: Flag, fallback: number): number {
+  const v = setting(values, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) usage(`--${name} must be a port number (0-65535), not "${v}"`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h') usage();
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: false, strict: true });
+  } catch (e) {
+    usage((e as Error).message);
+  }
+  const values = parsed.values as Partial<Record<Flag, string | boolean>>;
+  if (values.help) usage();
+  const configDir = path.resolve(setting(values, 'config') ?? './sequences');
+  const levelRaw = setting(values, 'log-level') ?? 'info';
+  if (!isLogLevel(levelRaw)) usage(`--log-level must be one of trace, debug, info, warn, error, fatal, silent`);
+  const logger = createLogger(levelRaw as LogLevel);
+
+  if (command === 'validate') {
+    const sender = createHttpSender();
+    const r = await loadGeneration(configDir, { sender, logger, limits: DEFAULT_LIMITS, globalTimeoutMs: 120_000, now: Date.now });
+    await sender.close();
+    for (const d of r.diagnostics) process.stdout.write(formatDiagnostic({ ...d, file: path.join(configDir, d.file) }) + '\n');
+    if (!r.generation) process.exit(1);
+    const g = r.generation;
+    process.stdout.write(
+      `ok: ${g.apis.size} APIs, ${g.sequences.size} sequences, ${g.endpoints.size} endpoints, ${g.localEntries.size} local entries, ${g.templates.size} templates\n`,
+    );
+    return;
+  }
+  if (command !== 'serve') usage(`unknown command "${command}"`);
+
+  const workers = setting(values, 'workers');
+  if (workers !== undefined && workers !== '1') usage('--workers: only 1 worker process is supported in this version');
+  const deployment = setting(values, 'deployment') ?? (existsSync(path.join(configDir, 'deployment.toml')) ? path.join(configDir, 'deployment.toml') : undefined);
+  if (deployment !== undefined) logger.log('warn', 'deployment.toml is not read by this version; using flags and defaults', { file: deployment });
+  port(values, 'https-port', 8243); // validated; HTTPS is served only when a certificate is configured
+
+  const gw = new Gateway({
+    configDir,
+    httpPort: port(values, 'http-port', 8280),
+    adminPort: port(values, 'admin-port', 9164),
+    host: setting(values, 'host') ?? '0.0.0.0',
+    logger,
+  });
+  const started = await gw.start();
+  if ('diagnostics' in started) {
+    for (const d of started.diagnostics) process.stderr.write(formatDiagnostic({ ...d, file: path.join(configDir, d.file) }) + '\n');
+    process.stderr.write('axon: the configuration has errors; not starting\n');
+    await gw.stop();
+    process.exit(1);
+  }
+  process.stdout.write(`listening http ${started.http.address}:${started.http.port}\n`);
+  process.stdout.write(`listening admin ${started.admin.address}:${started.admin.port}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.log('info', 'stopping', { signal });
+    gw.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`axon: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,159 @@
+// Config stage: whole-set checks after reading: unique names per kind, every key= reference
+// resolves, no reference cycles, no two APIs on the same context and version.
+
+import type { ArtifactSet, EndpointNode, MediatorNode, Position, SequenceRef } from './ast.js';
+import type { Diagnostics } from './diagnostics.js';
+import type { MediatorRegistry } from '../mediators/registry.js';
+import type { ArtifactRef } from '../mediators/types.js';
+
+/** Sequences Synapse provides when the config does not define them. */
+export const IMPLICIT_SEQUENCES = new Set(['main', 'fault']);
+
+/** Normalised API context as W stores it (trailing slashes stripped, `/` becomes ""). */
+export function normaliseContext(context: string, version: string | undefined, versionType: string | undefined): string {
+  let c = context;
+  if (versionType === 'context' && version !== undefined) c = c.split('{version}').join(version);
+  while (c.endsWith('/')) c = c.slice(0, -1);
+  return c;
+}
+
+interface Walked {
+  refs: ArtifactRef[];
+  endpoints: EndpointNode[];
+}
+
+function walkMediators(list: readonly MediatorNode[], reg: MediatorRegistry, out: Walked): void {
+  for (const m of list) {
+    const def = reg.get(m.kind);
+    if (!def) continue;
+    if (def.refs) out.refs.push(...def.refs(m));
+    if (def.endpoints) out.endpoints.push(...def.endpoints(m));
+    if (def.children) for (const c of def.children(m)) walkMediators(c, reg, out);
+  }
+}
+
+function refOfSeq(ref: SequenceRef | undefined, reg: MediatorRegistry, out: Walked): void {
+  if (!ref) return;
+  if (ref.key !== undefined) out.refs.push({ kind: 'sequence', key: ref.key, pos: ref.pos });
+  if (ref.inline) walkMediators(ref.inline, reg, out);
+}
+
+function endpointRefs(ep: EndpointNode, out: Walked): void {
+  if (ep.body.type === 'key') out.refs.push({ kind: 'endpoint', key: ep.body.key, pos: ep.pos });
+  if (ep.onError !== undefined) out.refs.push({ kind: 'sequence', key: ep.onError, pos: ep.pos });
+}
+
+export function link(set: ArtifactSet, reg: MediatorRegistry, diag: Diagnostics): void {
+  const dup = (kind: string, items: { name: string; pos: Position }[]) => {
+    const seen = new Map<string, Position>();
+    for (const it of items) {
+      const prev = seen.get(it.name);
+      if (prev) {
+        diag.error('AXON_CFG_DUPLICATE_NAME', `${kind} "${it.name}" is already defined at ${prev.file}:${prev.line}:${prev.col}`, it.pos);
+      } else seen.set(it.name, it.pos);
+    }
+  };
+  dup('API', set.apis.map((a) => ({ name: a.name, pos: a.pos })));
+  dup('sequence', set.sequences.map((s) => ({ name: s.name, pos: s.pos })));
+  dup('endpoint', set.endpoints.filter((e) => e.name !== undefined).map((e) => ({ name: e.name!, pos: e.pos })));
+  dup('local entry', set.localEntries.map((l) => ({ name: l.key, pos: l.pos })));
+  dup('template', set.templates.map((t) => ({ name: t.name, pos: t.pos })));
+
+  // API context + version clashes
+  const contexts = new Map<string, Position>();
+  for (const a of set.apis) {
+    const key = `${normaliseContext(a.context, a.version, a.versionType)}\u0000${a.version ?? ''}\u0000${a.hostname ?? ''}\u0000${a.port ?? ''}`;
+    const prev = contexts.get(key);
+    if (prev) {
+      diag.error('AXON_CFG_API_CLASH', `URL context "${a.context}"${a.version ? ` version ${a.version}` : ''} is already registered at ${prev.file}:${prev.line}:${prev.col}`, a.pos);
+    } else contexts.set(key, a.pos);
+  }
+
+  const seqNames = new Set(set.sequences.map((s) => s.name));
+  const epNames = new Set(set.endpoints.filter((e) => e.name !== undefined).map((e) => e.name!));
+  const tplNames = new Set(set.templates.map((t) => t.name));
+  const leNames = new Set(set.localEntries.map((l) => l.key));
+
+  // references, per owner (for the cycle check: sequence -> sequences/templates it runs)
+  const graph = new Map<string, { key: string; pos: Position }[]>();
+  const check = (w: Walked, owner: string | undefined) => {
+    for (const ep of w.endpoints) endpointRefs(ep, w);
+    for (const r of w.refs) {
+      let ok: boolean;
+      switch (r.kind) {
+        case 'sequence':
+          ok = seqNames.has(r.key) || IMPLICIT_SEQUENCES.has(r.key);
+          break;
+        case 'endpoint':
+          ok = epNames.has(r.key);
+          break;
+        case 'template':
+          ok = tplNames.has(r.key);
+          break;
+        case 'localEntry':
+          ok = leNames.has(r.key);
+          break;
+      }
+      if (!ok) {
+        const what = r.kind === 'localEntry' ? 'local entry' : r.kind;
+        diag.error('AXON_CFG_UNRESOLVED_KEY', `no ${what} named "${r.key}"`, r.pos);
+      }
+      if (owner && (r.kind === 'sequence' || r.kind === 'template')) {
+        const list = graph.get(owner) ?? [];
+        list.push({ key: `${r.kind}:${r.key}`, pos: r.pos });
+        graph.set(owner, list);
+      }
+    }
+  };
+
+  for (const s of set.sequences) {
+    const w: Walked = { refs: [], endpoints: [] };
+    walkMediators(s.mediators, reg, w);
+    if (s.onError !== undefined) w.refs.push({ kind: 'sequence', key: s.onError, pos: s.pos });
+    check(w, `sequence:${s.name}`);
+  }
+  for (const t of set.templates) {
+    const w: Walked = { refs: [], endpoints: [] };
+    walkMediators(t.sequence.mediators, reg, w);
+    check(w, `template:${t.name}`);
+  }
+  for (const a of set.apis) {
+    for (const res of a.resources) {
+      const w: Walked = { refs: [], endpoints: [] };
+      refOfSeq(res.inSequence, reg, w);
+      refOfSeq(res.outSequence, reg, w);
+      refOfSeq(res.faultSequence, reg, w);
+      check(w, undefined);
+    }
+  }
+  const epGraph = new Map<string, { key: string; pos: Position }[]>();
+  for (const e of set.endpoints) {
+    const w: Walked = { refs: [], endpoints: [] };
+    endpointRefs(e, w);
+    check(w, undefined);
+    if (e.name !== undefined && e.body.type === 'key') epGraph.set(`endpoint:${e.name}`, [{ key: `endpoint:${e.body.key}`, pos: e.pos }]);
+  }
+
+  reportCycles(graph, diag, 'sequences and templates');
+  reportCycles(epGraph, diag, 'endpoints');
+}
+
+/** Depth-first search for cycles; each cycle is reported once, at the edge that closes it. */
+function reportCycles(graph: Map<string, { key: string; pos: Position }[]>, diag: Diagnostics, what: string): void {
+  const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = done
+  const stack: string[] = [];
+  const visit = (n: string) => {
+    state.set(n, 1);
+    stack.push(n);
+    for (const e of graph.get(n) ?? []) {
+      const s = state.get(e.key);
+      if (s === 1) {
+        const cycle = stack.slice(stack.indexOf(e.key)).concat(e.key).map((x) => x.replace(/^\w+:/, ''));
+        diag.error('AXON_CFG_REFERENCE_CYCLE', `${what} refer to each other in a cycle: ${cycle.join(' -> ')}`, e.pos);
+      } else if (s === undefined && graph.has(e.key)) visit(e.key);
+    }
+    stack.pop();
+    state.set(n, 2);
+  };
+  for (const n of graph.keys()) if (!state.has(n)) visit(n);
+}

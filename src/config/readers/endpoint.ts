@@ -1,0 +1,270 @@
+// Config stage: <endpoint> elements, named (their own file, or inside <definitions>) or inline
+// in send/call. Reads the leaf kinds Axon runs (address, http, default) and key references,
+// with the QoS settings of synapse-semantics §6.1; other kinds are reported as unsupported.
+
+import type {
+  EndpointBody,
+  EndpointNode,
+  EndpointPropertyNode,
+  HttpMethod,
+  LeafQosNode,
+  MarkForSuspensionNode,
+  RetryConfigNode,
+  SuspendOnFailureNode,
+  TimeoutNode,
+} from '../ast.js';
+import type { ReadContext } from '../read-context.js';
+import { childElements, directText, localName, namespacesInScope, type XmlElement } from '../../xml/parse.js';
+
+const LEAF_KINDS = ['address', 'default', 'http'];
+const OTHER_KINDS = ['wsdl', 'loadbalance', 'dynamicLoadbalance', 'failover', 'recipientlist', 'class'];
+const QOS_CHILDREN = ['timeout', 'markForSuspension', 'suspendOnFailure', 'retryConfig', 'suspendDurationOnFailure'];
+const HTTP_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'];
+
+/**
+ * Read an <endpoint>. `named` is true for top-level endpoint artifacts, which need a name.
+ */
+export function readEndpointElement(el: XmlElement, r: ReadContext, named: boolean): EndpointNode | undefined {
+  r.checkAttributes(el, ['name', 'key', 'key-expression', 'template', 'uri', 'onError']);
+  const pos = r.pos(el);
+  const name = r.attr(el, 'name');
+  const key = r.attr(el, 'key');
+  const base = { pos, file: r.file, properties: [] as EndpointPropertyNode[] };
+  if (key !== undefined) {
+    const node: EndpointNode = { ...base, body: { type: 'key', key } };
+    if (name !== undefined) node.name = name;
+    return node;
+  }
+  if (r.attr(el, 'key-expression') !== undefined) {
+    r.error('AXON_CFG_UNSUPPORTED_ELEMENT', 'key-expression endpoints are not supported by Axon', r.attrNode(el, 'key-expression'));
+    return undefined;
+  }
+  if (r.attr(el, 'template') !== undefined) {
+    r.error('AXON_CFG_UNSUPPORTED_ELEMENT', 'template endpoints are not supported by Axon yet', r.attrNode(el, 'template'));
+    return undefined;
+  }
+  if (named && name === undefined) {
+    r.error('AXON_CFG_MISSING_ATTRIBUTE', 'a top-level <endpoint> needs a "name"', el);
+  }
+  let body: EndpointBody | undefined;
+  let kindSeen = false;
+  const properties: EndpointPropertyNode[] = [];
+  for (const c of childElements(el)) {
+    const n = localName(c);
+    if (!r.isSynapse(c)) {
+      r.error('AXON_CFG_UNKNOWN_ELEMENT', `<endpoint> cannot contain <${c.nodeName}>`, c);
+      continue;
+    }
+    if (LEAF_KINDS.includes(n) || OTHER_KINDS.includes(n)) {
+      if (kindSeen) {
+        r.error('AXON_CFG_CONFLICT', `an <endpoint> has exactly one kind; <${n}> is a second one`, c);
+        continue;
+      }
+      kindSeen = true;
+      if (OTHER_KINDS.includes(n)) {
+        r.error('AXON_CFG_UNSUPPORTED_ELEMENT', `<${n}> endpoints are not supported by Axon yet`, c);
+        continue;
+      }
+      body = readLeaf(c, n, r);
+    } else if (n === 'property') {
+      const p = readEndpointProperty(c, r);
+      if (p) properties.push(p);
+    } else if (n === 'description' || n === 'parameter') {
+      continue;
+    } else if (n === 'session') {
+      r.error('AXON_CFG_UNSUPPORTED_ELEMENT', 'session affinity is not supported by Axon yet', c);
+    } else {
+      r.error('AXON_CFG_UNKNOWN_ELEMENT', `<endpoint> cannot contain <${n}>`, c);
+    }
+  }
+  if (!kindSeen) {
+    r.error('AXON_CFG_MISSING_ELEMENT', '<endpoint> needs one of <address>, <http> or <default> (or key="...")', el);
+    return undefined;
+  }
+  if (!body) return undefined;
+  const node: EndpointNode = { ...base, body, properties };
+  if (name !== undefined) node.name = name;
+  const onError = r.attr(el, 'onError');
+  if (onError !== undefined) node.onError = onError;
+  return node;
+}
+
+function readLeaf(el: XmlElement, kind: string, r: ReadContext): EndpointBody | undefined {
+  const common = ['format', 'optimize', 'encoding', 'statistics', 'trace'];
+  if (kind === 'address') {
+    r.checkAttributes(el, ['uri', ...common]);
+    const uri = r.requireAttr(el, 'uri');
+    const qos = readQos(el, r);
+    if (uri === undefined) return undefined;
+    const trimmed = uri.trim();
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(trimmed) && !trimmed.includes('${')) {
+      r.error('AXON_CFG_BAD_VALUE', `address uri "${uri}" is not an absolute URL`, r.attrNode(el, 'uri'));
+    }
+    return { type: 'address', uri: trimmed, ...qos };
+  }
+  if (kind === 'default') {
+    r.checkAttributes(el, common);
+    return { type: 'default', ...readQos(el, r) };
+  }
+  // http
+  r.checkAttributes(el, ['uri-template', 'method', 'version', ...common]);
+  const t = r.requireAttr(el, 'uri-template');
+  const m = r.enumAttr(el, 'method', HTTP_METHODS.map((x) => x.toLowerCase()) as string[], undefined, true);
+  const qos = readQos(el, r, ['authentication']);
+  const auth = r.child(el, 'authentication');
+  if (auth) r.error('AXON_CFG_UNSUPPORTED_ELEMENT', 'backend authentication is not supported by Axon yet', auth);
+  if (t === undefined) return undefined;
+  const legacy = t.startsWith('legacy-encoding:');
+  const body: EndpointBody = { type: 'http', uriTemplate: legacy ? t.slice('legacy-encoding:'.length) : t, legacyEncoding: legacy, ...qos };
+  if (m !== undefined) body.method = m.toUpperCase() as HttpMethod;
+  return body;
+}
+
+function readQos(el: XmlElement, r: ReadContext, extra: string[] = []): LeafQosNode {
+  const out: LeafQosNode = {};
+  const format = r.enumAttr(el, 'format', ['soap11', 'soap12', 'pox', 'get', 'rest'] as const, undefined, true);
+  if (format) out.format = format;
+  for (const c of childElements(el)) {
+    const n = localName(c);
+    if (extra.includes(n)) continue;
+    if (!r.isSynapse(c) || !QOS_CHILDREN.includes(n)) {
+      if (['enableAddressing', 'enableSec', 'enableRM'].includes(n)) {
+        r.error('AXON_CFG_UNSUPPORTED_ELEMENT', `<${n}> (WS-* on endpoints) is not supported by Axon`, c);
+      } else {
+        r.error('AXON_CFG_UNKNOWN_ELEMENT', `<${localName(el)}> cannot contain <${c.nodeName}>`, c);
+      }
+      continue;
+    }
+    switch (n) {
+      case 'timeout':
+        out.timeout = readTimeout(c, r);
+        break;
+      case 'markForSuspension':
+        out.markForSuspension = readMarkForSuspension(c, r);
+        break;
+      case 'suspendOnFailure':
+        out.suspendOnFailure = { ...(out.suspendOnFailure ?? defaultSuspend()), ...readSuspendOnFailure(c, r) };
+        break;
+      case 'retryConfig':
+        out.retryConfig = readRetryConfig(c, r);
+        break;
+      case 'suspendDurationOnFailure': {
+        // deprecated form: seconds, no progression
+        const s = numberText(c, r, 'suspendDurationOnFailure', false);
+        if (s !== undefined) out.suspendOnFailure = { ...(out.suspendOnFailure ?? defaultSuspend()), initialDurationMs: s * 1000, progressionFactor: 1 };
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function defaultSuspend(): SuspendOnFailureNode {
+  return { errorCodes: [], initialDurationMs: -1, progressionFactor: 1, maximumDurationMs: Number.MAX_SAFE_INTEGER };
+}
+
+function numberText(el: XmlElement, r: ReadContext, what: string, allowFraction: boolean): number | undefined {
+  const t = directText(el).trim();
+  const n = Number(t);
+  if (t === '' || !Number.isFinite(n) || (!allowFraction && !Number.isInteger(n))) {
+    r.error('AXON_CFG_BAD_VALUE', `<${what}> must be ${allowFraction ? 'a number' : 'an integer'}, not "${t}"`, el);
+    return undefined;
+  }
+  return n;
+}
+
+export function parseErrorCodes(text: string): number[] | string {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  const out: number[] = [];
+  for (const p of parts) {
+    if (!/^-?\d+$/.test(p)) return p;
+    out.push(Number(p));
+  }
+  return out;
+}
+
+function codes(el: XmlElement | undefined, r: ReadContext): number[] {
+  if (!el) return [];
+  const v = parseErrorCodes(directText(el));
+  if (typeof v === 'string') {
+    r.error('AXON_CFG_BAD_VALUE', `error code "${v}" is not a number`, el);
+    return [];
+  }
+  return v;
+}
+
+function readTimeout(el: XmlElement, r: ReadContext): TimeoutNode {
+  r.checkChildren(el, ['duration', 'responseAction']);
+  const node: TimeoutNode = { pos: r.pos(el) };
+  const d = r.child(el, 'duration');
+  if (d) {
+    const t = directText(d).trim();
+    if (t.startsWith('{') && t.endsWith('}')) {
+      const e = r.expression(t.slice(1, -1), d);
+      if (e) node.durationExpression = e.source;
+    } else {
+      const n = numberText(d, r, 'duration', false);
+      if (n !== undefined) {
+        if (n < 0) r.error('AXON_CFG_BAD_VALUE', '<duration> must not be negative', d);
+        else node.durationMs = n;
+      }
+    }
+  }
+  const a = r.child(el, 'responseAction');
+  if (a) {
+    const t = directText(a).trim().toLowerCase();
+    if (t === 'fault' || t === 'discard' || t === 'never') node.responseAction = t;
+    else r.error('AXON_CFG_BAD_VALUE', `<responseAction> must be fault, discard or never, not "${t}"`, a);
+  }
+  return node;
+}
+
+function readMarkForSuspension(el: XmlElement, r: ReadContext): MarkForSuspensionNode {
+  r.checkChildren(el, ['errorCodes', 'retriesBeforeSuspension', 'retryDelay']);
+  const retries = r.child(el, 'retriesBeforeSuspension');
+  const delay = r.child(el, 'retryDelay');
+  return {
+    errorCodes: codes(r.child(el, 'errorCodes'), r),
+    retriesBeforeSuspension: retries ? (numberText(retries, r, 'retriesBeforeSuspension', false) ?? 0) : 0,
+    retryDelayMs: delay ? (numberText(delay, r, 'retryDelay', false) ?? 0) : 0,
+  };
+}
+
+function readSuspendOnFailure(el: XmlElement, r: ReadContext): SuspendOnFailureNode {
+  r.checkChildren(el, ['errorCodes', 'initialDuration', 'progressionFactor', 'maximumDuration']);
+  const d = defaultSuspend();
+  const i = r.child(el, 'initialDuration');
+  const f = r.child(el, 'progressionFactor');
+  const m = r.child(el, 'maximumDuration');
+  return {
+    errorCodes: codes(r.child(el, 'errorCodes'), r),
+    initialDurationMs: i ? (numberText(i, r, 'initialDuration', false) ?? d.initialDurationMs) : d.initialDurationMs,
+    progressionFactor: f ? (numberText(f, r, 'progressionFactor', true) ?? 1) : 1,
+    maximumDurationMs: m ? (numberText(m, r, 'maximumDuration', false) ?? d.maximumDurationMs) : d.maximumDurationMs,
+  };
+}
+
+function readRetryConfig(el: XmlElement, r: ReadContext): RetryConfigNode {
+  r.checkChildren(el, ['disabledErrorCodes', 'enabledErrorCodes']);
+  return { disabledErrorCodes: codes(r.child(el, 'disabledErrorCodes'), r), enabledErrorCodes: codes(r.child(el, 'enabledErrorCodes'), r) };
+}
+
+function readEndpointProperty(el: XmlElement, r: ReadContext): EndpointPropertyNode | undefined {
+  r.checkAttributes(el, ['name', 'value', 'expression', 'scope']);
+  const name = r.requireAttr(el, 'name');
+  const scope = r.enumAttr(el, 'scope', ['default', 'transport', 'axis2', 'axis2-client'] as const, 'default')!;
+  const value = r.attr(el, 'value');
+  const expression = r.attr(el, 'expression');
+  if (name === undefined) return undefined;
+  const node: EndpointPropertyNode = { name, scope, namespaces: namespacesInScope(el), pos: r.pos(el) };
+  if (value !== undefined) node.value = value;
+  else if (expression !== undefined) {
+    const e = r.expression(expression, el, 'expression');
+    if (!e) return undefined;
+    node.expression = e.source;
+  } else {
+    r.error('AXON_CFG_MISSING_ATTRIBUTE', `endpoint <property name="${name}"> needs a value or an expression`, el);
+    return undefined;
+  }
+  return node;
+}

@@ -1,0 +1,243 @@
+// Endpoints: the leaf kinds (address, http, default, and the implicit To-address send). A leaf
+// works out the target URL for a message, applies its <property> children and format, and
+// sends through the Sender. Measure before changing: every proxied request passes here.
+
+import type { EndpointNode, EndpointPropertyNode, LeafQosNode } from '../../config/ast.js';
+import { MediationError } from '../../errors/codes.js';
+import { compileExpression } from '../../expr/compile.js';
+import type { CompiledExpression } from '../../expr/types.js';
+import { HOP_BY_HOP, isValidHeaderValue } from '../../runtime/headers.js';
+import { ANONYMOUS_TO, type MessageContext } from '../../runtime/message-context.js';
+import { kindOfMediaType } from '../../runtime/payload.js';
+import { appendRestPostfix } from '../rest-url.js';
+import { compileHttpUriTemplate } from '../uri-template-expand.js';
+import type { BackendResponse, Endpoint, OutboundRequest, Sender } from '../types.js';
+
+export interface LeafOptions {
+  sender: Sender;
+  /** synapse.global_timeout_interval: used when the endpoint sets no <timeout>. */
+  globalTimeoutMs: number;
+}
+
+type UrlResolver = (mc: MessageContext) => string;
+
+interface CompiledProperty {
+  name: string;
+  scope: EndpointPropertyNode['scope'];
+  value: (mc: MessageContext) => string | null;
+}
+
+const SOAP_ENV_TYPES: Record<'soap11' | 'soap12', string> = { soap11: 'text/xml', soap12: 'application/soap+xml' };
+
+/** Headers never copied from the incoming message onto the backend request. */
+const OUT_SKIP = new Set(['host', 'content-length', 'expect']);
+
+/**
+ * Whether Synapse treats the request as REST for postfix appending (§5.3): anything but a SOAP
+ * request, unless the endpoint forces SOAP.
+ */
+function isRestRequest(mc: MessageContext, format: LeafQosNode['format']): boolean {
+  if (format === 'soap11' || format === 'soap12') return false;
+  if (format === 'rest' || format === 'pox' || format === 'get') return true;
+  const ct = mc.headers.get('content-type') ?? '';
+  if (/application\/soap\+xml/i.test(ct)) return false;
+  if (/text\/xml/i.test(ct) && mc.headers.has('soapaction')) return false;
+  return true;
+}
+
+/** `${prop}` in an address is replaced from default-scope properties at send time (§6.2). */
+function compileAddress(uri: string): (mc: MessageContext) => string {
+  if (!uri.includes('${')) return () => uri;
+  const parts = uri.split(/(\$\{[^}]*\})/);
+  return (mc) =>
+    parts
+      .map((p) => {
+        if (!p.startsWith('${') || !p.endsWith('}')) return p;
+        const v = mc.props.get(p.slice(2, -1));
+        return v === undefined || v === null ? '' : String(v);
+      })
+      .join('');
+}
+
+export class LeafEndpoint implements Endpoint {
+  readonly #resolve: UrlResolver;
+  readonly #method: string | undefined;
+  readonly #format: LeafQosNode['format'];
+  readonly #timeoutMs: number;
+  readonly #properties: CompiledProperty[];
+  readonly #sender: Sender;
+
+  constructor(
+    readonly name: string | undefined,
+    readonly type: string,
+    resolve: UrlResolver,
+    qos: LeafQosNode,
+    method: string | undefined,
+    properties: CompiledProperty[],
+    opts: LeafOptions,
+  ) {
+    this.#resolve = resolve;
+    this.#method = method;
+    this.#format = qos.format;
+    const t = qos.timeout;
+    // responseAction "never" means: no endpoint timeout, only the global one
+    this.#timeoutMs = t && t.responseAction !== 'never' && t.durationMs !== undefined ? t.durationMs : opts.globalTimeoutMs;
+    this.#properties = properties;
+    this.#sender = opts.sender;
+  }
+
+  async send(mc: MessageContext): Promise<BackendResponse> {
+    for (const p of this.#properties) applyProperty(mc, p);
+    const target = this.#resolve(mc);
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      throw new MediationError('AXON_EP_BAD_ADDRESS', `the endpoint address "${target}" is not a valid URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new MediationError('AXON_EP_BAD_ADDRESS', `the endpoint address "${target}" is not http or https`);
+    }
+    if (url.username || url.password) {
+      throw new MediationError('AXON_EP_BAD_ADDRESS', 'endpoint addresses must not carry credentials');
+    }
+    mc.props.set('ENDPOINT_PREFIX', url.origin);
+    if (this.#format === 'soap11' || this.#format === 'soap12' || this.#format === 'pox') {
+      const p = mc.loadBody();
+      if (p) await p;
+    }
+    return this.#sender.send(buildOutbound(mc, url, this.#method, this.#format, this.#timeoutMs));
+  }
+}
+
+function applyProperty(mc: MessageContext, p: CompiledProperty): void {
+  const v = p.value(mc);
+  if (v === null) return;
+  switch (p.scope) {
+    case 'default':
+      mc.props.set(p.name, v);
+      break;
+    case 'transport':
+      if (!isValidHeaderValue(v)) throw new MediationError('AXON_MED_BAD_HEADER_VALUE', `endpoint property "${p.name}" is not a valid header value`);
+      mc.headers.set(p.name, v);
+      break;
+    default:
+      mc.axis2.set(p.name, v);
+  }
+}
+
+/** The backend request for a message: method, forwarded headers, and the body (streamed when untouched). */
+export function buildOutbound(mc: MessageContext, url: URL, method: string | undefined, format: LeafQosNode['format'], timeoutMs: number): OutboundRequest {
+  let m = method ?? (mc.axis2.get('HTTP_METHOD') as string | undefined) ?? mc.exchange.method;
+  if (format === 'get') m = 'GET';
+  else if (format === 'soap11' || format === 'soap12') m = 'POST';
+  const headers = mc.headers.forwardable(OUT_SKIP);
+  const p = mc.payload;
+  let body: OutboundRequest['body'] = null;
+  const noBody = mc.axis2.get('NO_ENTITY_BODY') === true || m === 'GET' || m === 'HEAD' || format === 'get';
+  if (format === 'soap11' || format === 'soap12') {
+    const env = mc.envelope();
+    p.soap = format;
+    void env;
+    setHeader(headers, 'Content-Type', SOAP_ENV_TYPES[format]);
+    body = p.serialize(SOAP_ENV_TYPES[format]);
+  } else if (!noBody) {
+    if (p.isStream) {
+      body = p.takeStream() ?? null;
+      const cl = mc.headers.get('content-length');
+      if (cl !== undefined) headers['content-length'] = cl;
+    } else {
+      let outType = mc.messageType();
+      if (format === 'pox' && kindOfMediaType(outType) !== 'xml') outType = 'application/xml';
+      body = p.serialize(outType);
+      if (p.modified || format === 'pox') {
+        const ct = format === 'pox' ? 'application/xml' : ((mc.axis2.get('ContentType') as string | undefined) ?? outType);
+        if (ct) setHeader(headers, 'Content-Type', ct);
+      }
+    }
+  } else if (p.isStream) {
+    // a GET carrying a body: drop it rather than let the client connection stall
+    p.takeStream()?.resume();
+  }
+  return { url, method: m, headers, body, timeoutMs };
+}
+
+function setHeader(headers: Record<string, string | string[]>, name: string, value: string): void {
+  const lower = name.toLowerCase();
+  for (const k of Object.keys(headers)) if (k.toLowerCase() === lower) delete headers[k];
+  headers[name] = value;
+}
+
+function compileProperties(list: EndpointPropertyNode[]): CompiledProperty[] {
+  return list.map((p) => {
+    if (p.value !== undefined) {
+      const v = p.value;
+      return { name: p.name, scope: p.scope, value: () => v };
+    }
+    const e: CompiledExpression = compileExpression(p.expression!, p.namespaces);
+    return { name: p.name, scope: p.scope, value: (mc: MessageContext) => e.stringValue(mc) };
+  });
+}
+
+/** Build a leaf endpoint from its definition. */
+export function createLeafEndpoint(node: EndpointNode, opts: LeafOptions): LeafEndpoint {
+  const b = node.body;
+  const props = compileProperties(node.properties);
+  switch (b.type) {
+    case 'address': {
+      const base = compileAddress(b.uri);
+      const format = b.format;
+      const resolve: UrlResolver = (mc) => {
+        const addr = base(mc);
+        const postfix = mc.axis2.get('REST_URL_POSTFIX');
+        if (typeof postfix === 'string' && postfix !== '' && isRestRequest(mc, format)) return appendRestPostfix(addr, postfix);
+        return addr;
+      };
+      return new LeafEndpoint(node.name, 'address', resolve, b, undefined, props, opts);
+    }
+    case 'http': {
+      const tpl = compileHttpUriTemplate(b.uriTemplate, b.legacyEncoding);
+      const resolve: UrlResolver = (mc) => {
+        // http endpoints never append REST_URL_POSTFIX; the expanded template is the address
+        mc.axis2.delete('REST_URL_POSTFIX');
+        const url = tpl.expand((name) => {
+          const v = mc.props.get(name);
+          return v === undefined || v === null ? undefined : String(v);
+        });
+        mc.addressing.To = url;
+        return url;
+      };
+      return new LeafEndpoint(node.name, 'http', resolve, b, b.method, props, opts);
+    }
+    case 'default':
+      return new LeafEndpoint(node.name, 'default', toResolver(b.format, true), b, undefined, props, opts);
+    case 'key':
+      throw new Error('key endpoints are resolved by the generation, not built as leaves');
+  }
+}
+
+/** The target of a default endpoint (or of a send with no endpoint): the To address. */
+function toResolver(format: LeafQosNode['format'], appendPostfix: boolean): UrlResolver {
+  return (mc) => {
+    const to = mc.addressing.To;
+    if (to === undefined || to === null || to === '') {
+      throw new MediationError('AXON_EP_NOT_READY', 'the To header is not set, so the default endpoint has no address');
+    }
+    if (to === ANONYMOUS_TO) {
+      throw new MediationError('AXON_EP_NOT_READY', `'To' header was set to ${ANONYMOUS_TO}`);
+    }
+    if (!/^https?:\/\//i.test(to)) {
+      throw new MediationError('AXON_EP_NOT_READY', `the To header "${to}" is not an absolute http(s) address`);
+    }
+    const postfix = mc.axis2.get('REST_URL_POSTFIX');
+    if (appendPostfix && typeof postfix === 'string' && postfix !== '' && isRestRequest(mc, format)) return appendRestPostfix(to, postfix);
+    return to;
+  };
+}
+
+/** `<send/>` with no endpoint: the To address, the global timeout, no postfix, no QoS. */
+export function createImplicitEndpoint(opts: LeafOptions): LeafEndpoint {
+  return new LeafEndpoint(undefined, 'implicit', toResolver(undefined, false), {}, undefined, [], opts);
+}
+
+export { HOP_BY_HOP };

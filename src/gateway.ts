@@ -1,0 +1,154 @@
+// Engine assembly: load a config folder into a Generation, serve it on the HTTP listener and
+// the admin port, and swap generations on reload (a broken config never replaces a working one).
+
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { collectXmlFiles, readFiles } from './config/load.js';
+import { Diagnostics, sortDiagnostics, type Diagnostic } from './config/diagnostics.js';
+import { link } from './config/link.js';
+import { builtinRegistry } from './mediators/builtin.js';
+import type { MediatorRegistry } from './mediators/registry.js';
+import { Generation } from './runtime/generation.js';
+import { createLogger, type Logger } from './runtime/logger.js';
+import { DEFAULT_LIMITS, type PayloadLimits } from './runtime/payload.js';
+import { createHttpListener } from './transport/http/listener.js';
+import { createHttpSender } from './transport/http/sender.js';
+import type { Sender } from './endpoints/types.js';
+import { createAdminServer } from './admin/server.js';
+import { Metrics } from './admin/metrics.js';
+
+export interface GatewayOptions {
+  /** The config folder. */
+  configDir: string;
+  httpPort?: number;
+  adminPort?: number;
+  host?: string;
+  /** Host for the admin port (default: same as host). */
+  adminHost?: string;
+  logger?: Logger;
+  limits?: Partial<PayloadLimits>;
+  /** synapse.global_timeout_interval (ms); WSO2 ships 120000. */
+  globalTimeoutMs?: number;
+  /** TCP connect timeout towards backends (ms). */
+  connectTimeoutMs?: number;
+  maxHeaderSize?: number;
+  now?: () => number;
+  sender?: Sender;
+}
+
+export interface LoadResult {
+  generation?: Generation;
+  diagnostics: Diagnostic[];
+}
+
+/** Load, read, link and compile a config folder. Never throws for config problems. */
+export async function loadGeneration(
+  dir: string,
+  opts: { sender: Sender; logger: Logger; limits: PayloadLimits; globalTimeoutMs: number; now: () => number },
+  registry: MediatorRegistry = builtinRegistry(),
+): Promise<LoadResult> {
+  const diag = new Diagnostics();
+  const files = await collectXmlFiles(dir, diag);
+  const set = readFiles(files.files, registry, diag);
+  if (!diag.hasErrors) link(set, registry, diag);
+  const diagnostics = sortDiagnostics(diag.items);
+  if (diag.hasErrors) return { diagnostics };
+  const generation = new Generation(set, registry, opts);
+  return { generation, diagnostics };
+}
+
+export class Gateway {
+  readonly options: Required<Pick<GatewayOptions, 'configDir' | 'host' | 'globalTimeoutMs'>> & GatewayOptions;
+  readonly logger: Logger;
+  readonly limits: PayloadLimits;
+  readonly sender: Sender;
+  readonly metrics = new Metrics();
+  #current: Generation | undefined;
+  #lastErrors: Diagnostic[] = [];
+  #http: http.Server | undefined;
+  #admin: http.Server | undefined;
+  #now: () => number;
+
+  constructor(options: GatewayOptions) {
+    this.options = { host: '0.0.0.0', globalTimeoutMs: 120_000, ...options };
+    this.logger = options.logger ?? createLogger('info');
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.sender = options.sender ?? createHttpSender({ connectTimeoutMs: options.connectTimeoutMs ?? 30_000 });
+    this.#now = options.now ?? Date.now;
+  }
+
+  get current(): Generation | undefined {
+    return this.#current;
+  }
+
+  get lastErrors(): Diagnostic[] {
+    return this.#lastErrors;
+  }
+
+  /** Build a new generation from the folder; swap it in only when it loads cleanly. */
+  async reload(): Promise<LoadResult> {
+    const result = await loadGeneration(this.options.configDir, {
+      sender: this.sender,
+      logger: this.logger,
+      limits: this.limits,
+      globalTimeoutMs: this.options.globalTimeoutMs,
+      now: this.#now,
+    });
+    if (result.generation) {
+      this.#current = result.generation;
+      this.#lastErrors = [];
+      this.metrics.reloads.success++;
+      this.logger.log('info', 'configuration loaded', {
+        generation: result.generation.id,
+        apis: result.generation.apis.size,
+        sequences: result.generation.sequences.size,
+        endpoints: result.generation.endpoints.size,
+      });
+    } else {
+      this.#lastErrors = result.diagnostics.filter((d) => d.severity === 'error');
+      this.metrics.reloads.failure++;
+      this.logger.log('error', 'configuration has errors; keeping the current one', { errors: this.#lastErrors.length });
+    }
+    return result;
+  }
+
+  /** Load the config and open the listeners. Resolves with the bound ports. */
+  async start(): Promise<{ http: AddressInfo; admin: AddressInfo } | { diagnostics: Diagnostic[] }> {
+    const r = await this.reload();
+    if (!r.generation) return { diagnostics: r.diagnostics };
+    this.#http = createHttpListener({
+      current: () => this.#current,
+      logger: this.logger,
+      scheme: 'http',
+      maxHeaderSize: this.options.maxHeaderSize ?? 16384,
+      onDone: (i) => this.metrics.request(i),
+    });
+    this.#admin = createAdminServer(this);
+    const host = this.options.host;
+    const httpAddr = await listen(this.#http, this.options.httpPort ?? 8280, host);
+    const adminAddr = await listen(this.#admin, this.options.adminPort ?? 9164, this.options.adminHost ?? host);
+    return { http: httpAddr, admin: adminAddr };
+  }
+
+  async stop(): Promise<void> {
+    const close = (s: http.Server | undefined) =>
+      new Promise<void>((resolve) => {
+        if (!s) return resolve();
+        s.close(() => resolve());
+        s.closeIdleConnections();
+        setTimeout(() => s.closeAllConnections(), 2000).unref();
+      });
+    await Promise.all([close(this.#http), close(this.#admin)]);
+    await this.sender.close();
+  }
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
