@@ -7,6 +7,8 @@ import type { MediatorNode } from '../../config/ast.js';
 import type { ExprNode } from '../../config/read-context.js';
 import { MediationError } from '../../errors/codes.js';
 import { JsonValue, type CompiledExpression } from '../../expr/types.js';
+import type { CompiledSynapseExpression } from '../../expr/compile.js';
+import { isXmlNode, rawStringValue } from '../../expr/string-value.js';
 import { compileJavaRegex } from '../../regex/java-regex.js';
 import { isValidHeaderValue } from '../../runtime/headers.js';
 import type { MessageContext } from '../../runtime/message-context.js';
@@ -165,19 +167,20 @@ function valueResolver(node: PropertyNode, expr: CompiledExpression | undefined)
     const el = node.inline;
     return () => el.cloneNode(true);
   }
-  const e = expr!;
+  const e = expr! as CompiledSynapseExpression;
   const type = node.type;
   const pattern = node.pattern !== undefined ? compileJavaRegex(node.pattern) : undefined;
   const group = node.group;
+  // A bare property read keeps typed values (an XML element, a JSON value) as W stores the
+  // evaluated object; everything else becomes Synapse's string value. One evaluation each.
+  const keepTyped = type === 'STRING' && !pattern && e.kind === 'fast';
   return (mc) => {
     let s: string | null;
-    if (type === 'STRING' && !pattern) {
-      // keep typed results (elements, JSON) as they are: W stores the evaluated object
+    if (keepTyped) {
       const raw = e.evaluate(mc);
       if (raw === null || raw === undefined) return null;
-      if (typeof raw === 'object' && !(Array.isArray(raw)) && !(raw instanceof JsonValue) && !isXmlNode(raw)) return e.stringValue(mc);
       if (raw instanceof JsonValue || isXmlNode(raw)) return raw;
-      s = e.stringValue(mc);
+      s = rawStringValue(raw, e.source);
     } else {
       s = e.stringValue(mc);
     }
@@ -193,10 +196,6 @@ function valueResolver(node: PropertyNode, expr: CompiledExpression | undefined)
       throw new MediationError('AXON_MED_FAILED', `property "${node.name}": ${(err as Error).message}`);
     }
   };
-}
-
-function isXmlNode(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && typeof (v as { nodeType?: unknown }).nodeType === 'number';
 }
 
 /** Store a value in a scope with Synapse's side effects (null is never stored). */
