@@ -131,6 +131,16 @@ describe('mediators/enrich', () => {
       assert.equal(mc.axis2.has('NO_ENTITY_BODY'), false);
     });
 
+    it('a get-property(...) target enriches that property (child into a held element)', async () => {
+      const h = createHarness();
+      const m = h.compile(`<enrich><source xpath="//id"/><target action="child" xpath="get-property('holder')"/></enrich>`);
+      const { mc } = h.message({ body: ORDER });
+      mc.props.set('holder', parseXml('<ids/>').documentElement);
+      await h.run(m, mc);
+      assert.equal(serializeXml(mc.props.get('holder') as Parameters<typeof serializeXml>[0]), '<ids><id>7</id></ids>');
+      assert.equal(mc.payload.text(), ORDER, 'the payload is untouched');
+    });
+
     it('property -> property does not touch the body', async () => {
       const h = createHarness();
       const def = h.registry.get('enrich')!;

@@ -73,6 +73,18 @@ describe('mediators/log', () => {
     assert.doesNotMatch(msg, /secret|sid=1/);
   });
 
+  it('headers: SOAP header blocks of a SOAP message already read', async () => {
+    const h = createHarness();
+    const m = h.compile(`<log level="headers"/>`);
+    const soap =
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><h:token xmlns:h="urn:h">abc</h:token></s:Header>' +
+      '<s:Body><x/></s:Body></s:Envelope>';
+    const { mc } = h.message({ body: soap, contentType: 'text/xml' });
+    mc.envelope();
+    await h.run(m, mc);
+    assert.match(String(lines(h)[0]!['msg']), /, token : abc$/);
+  });
+
   it('full: JSON messages print the JSON text, others the envelope', async () => {
     const h = createHarness();
     const m = h.compile(`<log level="full"><property name="p" value="v"/></log>`);

@@ -299,6 +299,17 @@ describe('mediators/payloadFactory', () => {
     });
   });
 
+  describe('placeholders', () => {
+    it('reads multi-digit placeholders ($10 is the tenth argument)', async () => {
+      const h = createHarness();
+      const args = Array.from({ length: 10 }, (_, i) => `<arg value="v${i + 1}"/>`).join('');
+      const m = h.compile(`<payloadFactory media-type="text"><format>$10-$1-$2</format><args>${args}</args></payloadFactory>`);
+      const { mc } = h.message();
+      await h.run(m, mc);
+      assert.equal(mc.payload.text(), 'v10-v1-v2');
+    });
+  });
+
   describe('config', () => {
     it('rejects FreeMarker templates', () => {
       const h = createHarness();
