@@ -39,8 +39,11 @@ export const UNSUPPORTED_SYNAPSE_ELEMENTS = new Set([
   'proxy', 'inboundEndpoint', 'task', 'messageStore', 'messageProcessor', 'eventSource', 'priorityExecutor',
   'import', 'registry', 'taskManager', 'executor', 'kerberos', 'cacheable', 'xmlToJson', 'jsonToXml',
   'dynamicLoadbalance', 'loadbalance', 'failover', 'recipientlist', 'wsdl', 'session', 'enableSec', 'enableRM',
-  'enableAddressing', 'handlers', 'parameter',
+  'enableAddressing', 'handlers', 'parameter', 'serviceDynamicLoadbalance', 'eventPublisher', 'sequenceTemplate',
 ]);
+
+/** Misspellings seen in real configs, answered with the intended attribute. */
+const TYPO_HINTS: Record<string, string> = { 'url-pattern': 'url-mapping', uriTemplate: 'uri-template', urlMapping: 'url-mapping' };
 
 /** Attributes Synapse accepts everywhere for tooling and observability; Axon ignores them. */
 const ALWAYS_ALLOWED = new Set(['description', 'trace', 'statistics']);
@@ -96,9 +99,12 @@ export class ReadContext {
       const name = a.name;
       if (name === 'xmlns' || name.startsWith('xmlns:') || ALWAYS_ALLOWED.has(name) || allowed.includes(name)) continue;
       if (name.includes(':')) continue; // attributes in foreign namespaces are tooling metadata
+      const hint = TYPO_HINTS[name];
       this.error(
         'AXON_CFG_UNKNOWN_ATTRIBUTE',
-        `<${localName(el)}> has no attribute "${name}"${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`,
+        hint
+          ? `<${localName(el)}> has no attribute "${name}"; did you mean "${hint}"? (Synapse would silently ignore it)`
+          : `<${localName(el)}> has no attribute "${name}"${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`,
         a as unknown as XmlNode,
       );
     }
@@ -163,7 +169,8 @@ export class ReadContext {
     const out: MediatorNode[] = [];
     for (const child of childElements(parent)) {
       const name = localName(child);
-      if (skip.includes(name) && this.isSynapse(child)) continue;
+      // <description> documents a sequence; Synapse accepts it among the mediators
+      if ((skip.includes(name) || name === 'description') && this.isSynapse(child)) continue;
       const m = this.mediator(child);
       if (m) out.push(m);
     }

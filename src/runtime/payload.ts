@@ -3,6 +3,7 @@
 // changed it, the original bytes go out untouched. Measure before changing: the streaming
 // path here is the gateway's fast path.
 
+import { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { MediationError } from '../errors/codes.js';
 import { parseXml, serializeXml, XmlSyntaxError, type XmlDocument, type XmlElement } from '../xml/parse.js';
@@ -126,7 +127,7 @@ export class Payload {
         const b = chunk as Buffer;
         size += b.length;
         if (size > limit) {
-          stream.destroy();
+          discard(stream);
           throw new MediationError('AXON_TRN_BODY_TOO_LARGE', `the body is larger than ${limit} bytes`, { synapseCode: 413 });
         }
         chunks.push(b);
@@ -267,7 +268,7 @@ export class Payload {
     this.#hasJson = true;
     this.#envelope = undefined;
     this.#bytes = undefined;
-    this.#stream?.destroy();
+    discard(this.#stream);
     this.#stream = undefined;
     this.#primary = 'json';
   }
@@ -286,7 +287,7 @@ export class Payload {
     this.#json = undefined;
     this.#hasJson = false;
     this.#bytes = undefined;
-    this.#stream?.destroy();
+    discard(this.#stream);
     this.#stream = undefined;
     this.#primary = 'xml';
   }
@@ -297,7 +298,7 @@ export class Payload {
     this.#hasJson = false;
     this.#envelope = undefined;
     this.#bytes = undefined;
-    this.#stream?.destroy();
+    discard(this.#stream);
     this.#stream = undefined;
     this.#primary = 'text';
   }
@@ -312,7 +313,7 @@ export class Payload {
   }
 
   clearBody(): void {
-    this.#stream?.destroy();
+    discard(this.#stream);
     this.#stream = undefined;
     this.#bytes = undefined;
     this.#json = undefined;
@@ -375,6 +376,18 @@ export class Payload {
     if (this.#envelope) p.#envelope = this.#envelope.cloneNode(true) as XmlDocument;
     return p;
   }
+}
+
+/**
+ * Drop an unread body stream. A client's request body is drained (destroying it would close the
+ * client's connection before it gets its answer); a backend response body is destroyed, and its
+ * abort error (undici raises one) must not go unhandled.
+ */
+function discard(stream: Readable | undefined): void {
+  if (!stream || stream.destroyed) return;
+  stream.on('error', () => {});
+  if (stream instanceof IncomingMessage) stream.resume();
+  else stream.destroy();
 }
 
 function envelopeAround(el: XmlElement): XmlDocument {

@@ -17,7 +17,7 @@ import type { ReadContext } from '../read-context.js';
 import { childElements, directText, localName, namespacesInScope, type XmlElement } from '../../xml/parse.js';
 
 const LEAF_KINDS = ['address', 'default', 'http'];
-const OTHER_KINDS = ['wsdl', 'loadbalance', 'dynamicLoadbalance', 'failover', 'recipientlist', 'class'];
+const OTHER_KINDS = ['wsdl', 'loadbalance', 'dynamicLoadbalance', 'serviceDynamicLoadbalance', 'failover', 'recipientlist', 'class'];
 const QOS_CHILDREN = ['timeout', 'markForSuspension', 'suspendOnFailure', 'retryConfig', 'suspendDurationOnFailure'];
 const HTTP_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'];
 
@@ -91,6 +91,10 @@ export function readEndpointElement(el: XmlElement, r: ReadContext, named: boole
 
 function readLeaf(el: XmlElement, kind: string, r: ReadContext): EndpointBody | undefined {
   const common = ['format', 'optimize', 'encoding', 'statistics', 'trace'];
+  const optimize = r.attr(el, 'optimize');
+  if (optimize !== undefined && optimize.trim().toLowerCase() !== 'none' && optimize.trim() !== '') {
+    r.error('AXON_CFG_UNSUPPORTED_ELEMENT', `optimize="${optimize}" (MTOM/SwA attachments) is not supported by Axon`, r.attrNode(el, 'optimize'));
+  }
   if (kind === 'address') {
     r.checkAttributes(el, ['uri', ...common]);
     const uri = r.requireAttr(el, 'uri');

@@ -8,6 +8,9 @@ import { MediationError } from '../../errors/codes.js';
 import { HeaderMap } from '../../runtime/headers.js';
 import type { BackendResponse, OutboundRequest, Sender } from '../../endpoints/types.js';
 
+/** Endpoint timeouts shorter than this use a precise timer instead of undici's coarse ones. */
+const PRECISE_TIMEOUT_BELOW_MS = 30_000;
+
 export interface SenderOptions {
   /** TCP connect timeout in ms. */
   connectTimeoutMs?: number;
@@ -29,6 +32,18 @@ export function createHttpSender(opts: SenderOptions = {}): Sender {
     async send(req: OutboundRequest): Promise<BackendResponse> {
       const u = req.url;
       let res;
+      // undici's own timers tick about once a second; short endpoint timeouts get a precise timer
+      let timer: NodeJS.Timeout | undefined;
+      let timedOut = false;
+      let signal: AbortSignal | undefined;
+      if (req.timeoutMs < PRECISE_TIMEOUT_BELOW_MS) {
+        const ac = new AbortController();
+        signal = ac.signal;
+        timer = setTimeout(() => {
+          timedOut = true;
+          ac.abort();
+        }, req.timeoutMs);
+      }
       try {
         res = await agent.request({
           origin: u.origin,
@@ -38,9 +53,13 @@ export function createHttpSender(opts: SenderOptions = {}): Sender {
           body: req.body as Buffer | Readable | null,
           headersTimeout: req.timeoutMs,
           bodyTimeout: req.timeoutMs,
+          ...(signal ? { signal } : {}),
         });
       } catch (e) {
+        if (timedOut) throw new MediationError('AXON_EP_TIMEOUT', 'Send timeout', { detail: `no response within ${req.timeoutMs} ms (${u.origin})`, cause: e });
         throw mapTransportError(e, u);
+      } finally {
+        if (timer) clearTimeout(timer);
       }
       const headers = new HeaderMap();
       const h = res.headers;

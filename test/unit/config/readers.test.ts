@@ -39,7 +39,7 @@ describe('config: readers and linker', () => {
   });
 
   it('reports syntax errors with their position', () => {
-    expect(codes({ 'bad.xml': `<sequence name="s">\n  <log>\n</sequence>` })).to.deep.equal(['bad.xml:3:3 AXON_CFG_XML_SYNTAX']);
+    expect(codes({ 'bad.xml': `<sequence name="s">\n  <log>\n</sequence>` })).to.deep.equal(['bad.xml:3:1 AXON_CFG_XML_SYNTAX']);
   });
 
   it('refuses DOCTYPE in config files', () => {
