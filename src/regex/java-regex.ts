@@ -64,8 +64,15 @@ export function translateJavaRegex(src: string): Translation | { error: string; 
   }
   let out = '';
   let inClass = false;
+  // whether the last token written was a quantifier (so a following "+" is possessive)
+  let afterQuantifier = false;
+  let classStart = 0;
+  const ci = flags.includes('i');
+  flags = flags.replace('i', '');
   while (i < src.length) {
     const c = src[i]!;
+    const wasQuantifier = afterQuantifier;
+    afterQuantifier = false;
     if (extended && !inClass) {
       if (/\s/.test(c)) {
         i++;
@@ -135,7 +142,10 @@ export function translateJavaRegex(src: string): Translation | { error: string; 
       continue;
     }
     if (inClass) {
-      if (c === ']') inClass = false;
+      if (c === ']') {
+        inClass = false;
+        if (ci) out += classCaseExtras(out.slice(classStart));
+      }
       else if (c === '[') return { error: 'nested character classes (union/intersection) are not supported', offset: i };
       else if (c === '&' && src[i + 1] === '&') return { error: 'character class intersection (&&) is not supported', offset: i };
       out += c;
@@ -146,6 +156,7 @@ export function translateJavaRegex(src: string): Translation | { error: string; 
       inClass = true;
       out += c;
       i++;
+      classStart = out.length;
       if (src[i] === '^') {
         out += '^';
         i++;
@@ -169,18 +180,63 @@ export function translateJavaRegex(src: string): Translation | { error: string; 
         continue;
       }
     }
-    if ((c === '+' || c === '?') && i > 0 && /[*+?}]/.test(src[i - 1]!) && src[i - 2] !== '\\' && !(c === '?' && src[i - 1] === '(')) {
+    if (c === '+' && wasQuantifier) {
       // possessive quantifier (x*+): treated as greedy; only the backtracking guarantee differs
-      if (c === '+') {
-        i++;
+      i++;
+      continue;
+    }
+    if (c === '?' && wasQuantifier) {
+      out += c; // lazy quantifier
+      i++;
+      continue;
+    }
+    if (c === '*' || c === '+' || c === '?') {
+      out += c;
+      afterQuantifier = true;
+      i++;
+      continue;
+    }
+    if (c === '{') {
+      const m = /^\{\d+(,\d*)?\}/.exec(src.slice(i));
+      if (m) {
+        out += m[0];
+        i += m[0].length;
+        afterQuantifier = true;
         continue;
       }
     }
-    out += c;
+    out += ci ? foldCase(c) : c;
     i++;
   }
   if (inClass) return { error: 'unclosed character class', offset: src.length };
   return { source: out, flags };
+}
+
+/** A letter outside a class under (?i): both cases, so the linear engine (no "i" flag) can run. */
+function foldCase(c: string): string {
+  const lo = c.toLowerCase();
+  const up = c.toUpperCase();
+  return lo !== up && c.length === 1 ? `[${lo}${up}]` : c;
+}
+
+/** The other-case letters to add to a class body written under (?i) (ASCII letters and ranges). */
+function classCaseExtras(body: string): string {
+  let extra = '';
+  for (let k = 0; k < body.length; k++) {
+    if (body[k] === '\\') {
+      k++;
+      continue;
+    }
+    const ch = body[k]!;
+    const swap = (x: string) => (x === x.toLowerCase() ? x.toUpperCase() : x.toLowerCase());
+    if (body[k + 1] === '-' && k + 2 < body.length && /[A-Za-z]/.test(ch) && /[A-Za-z]/.test(body[k + 2]!)) {
+      extra += `${swap(ch)}-${swap(body[k + 2]!)}`;
+      k += 2;
+    } else if (/[A-Za-z]/.test(ch)) {
+      extra += swap(ch);
+    }
+  }
+  return extra;
 }
 
 const cache = new Map<string, JavaRegexResult>();
@@ -195,16 +251,15 @@ export function compileJavaRegex(source: string): JavaRegexResult {
     result = { ok: false, message: t.error, offset: t.offset };
   } else {
     let regex: RegExp;
+    // The "u" flag only where a Unicode property class needs it: V8's linear-time fallback for
+    // runaway backtracking does not engage on unicode (or ignore-case) patterns.
+    const unicode = /\\[pP]\{/.test(t.source);
     try {
-      regex = new RegExp(`^(?:${t.source})$`, t.flags + 'u');
+      regex = new RegExp(`^(?:${t.source})$`, t.flags + (unicode ? 'u' : ''));
     } catch (e) {
-      try {
-        regex = new RegExp(`^(?:${t.source})$`, t.flags);
-      } catch {
-        result = { ok: false, message: (e as Error).message.replace(/^Invalid regular expression: /, '') };
-        cache.set(source, result);
-        return result;
-      }
+      result = { ok: false, message: (e as Error).message.replace(/^Invalid regular expression: /, '') };
+      cache.set(source, result);
+      return result;
     }
     result = {
       ok: true,
