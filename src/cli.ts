@@ -14,6 +14,7 @@ import { createHttpSender } from './transport/http/sender.js';
 const USAGE = `usage:
   axon serve    [--config DIR] [--http-port N] [--https-port N] [--admin-port N]
                 [--host ADDR] [--deployment FILE] [--workers N] [--log-level L]
+                [--max-body-bytes N] [--global-timeout MS]
   axon validate [--config DIR]
 
 Every flag can also be set as an environment variable AXON_<NAME> (for example AXON_HTTP_PORT).`;
@@ -27,6 +28,8 @@ const OPTIONS = {
   deployment: { type: 'string' },
   workers: { type: 'string' },
   'log-level': { type: 'string' },
+  'max-body-bytes': { type: 'string' },
+  'global-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -43,6 +46,14 @@ function setting(values: Partial<Record<Flag, string | boolean>>, name: Flag): s
   if (typeof v === 'string') return v;
   const env = process.env[`AXON_${name.toUpperCase().replace(/-/g, '_')}`];
   return env === '' ? undefined : env;
+}
+
+function positive(values: Partial<Record<Flag, string | boolean>>, name: Flag, fallback: number): number {
+  const v = setting(values, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) usage(`--${name} must be a positive integer, not "${v}"`);
+  return n;
 }
 
 function port(values: Partial<Record<Flag, string | boolean>>, name: Flag, fallback: number): number {
@@ -95,6 +106,8 @@ async function main(argv: string[]): Promise<void> {
     adminPort: port(values, 'admin-port', 9164),
     host: setting(values, 'host') ?? '0.0.0.0',
     logger,
+    limits: { maxBodyBytes: positive(values, 'max-body-bytes', DEFAULT_LIMITS.maxBodyBytes) },
+    globalTimeoutMs: positive(values, 'global-timeout', 120_000),
   });
   const started = await gw.start();
   if ('diagnostics' in started) {

@@ -3,13 +3,15 @@
 
 export class Metrics {
   readonly reloads = { success: 0, failure: 0 };
-  readonly #requests = new Map<string, number>();
+  // api -> status -> count (no string building per request)
+  readonly #requests = new Map<string, Map<number, number>>();
   readonly #durationSum = new Map<string, number>();
 
   request(i: { status: number; api: string | undefined; ms: number }): void {
-    const key = `${i.api ?? ''}\u0000${i.status}`;
-    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
     const api = i.api ?? '';
+    let byStatus = this.#requests.get(api);
+    if (!byStatus) this.#requests.set(api, (byStatus = new Map()));
+    byStatus.set(i.status, (byStatus.get(i.status) ?? 0) + 1);
     this.#durationSum.set(api, (this.#durationSum.get(api) ?? 0) + i.ms / 1000);
   }
 
@@ -17,9 +19,8 @@ export class Metrics {
     const lines: string[] = [];
     lines.push('# HELP axon_http_requests_total Requests answered, by API and status code.');
     lines.push('# TYPE axon_http_requests_total counter');
-    for (const [k, v] of this.#requests) {
-      const [api, code] = k.split('\u0000');
-      lines.push(`axon_http_requests_total{api="${esc(api!)}",code="${code}"} ${v}`);
+    for (const [api, byStatus] of this.#requests) {
+      for (const [code, v] of byStatus) lines.push(`axon_http_requests_total{api="${esc(api)}",code="${code}"} ${v}`);
     }
     lines.push('# HELP axon_http_request_duration_seconds_sum Total time spent answering requests, by API.');
     lines.push('# TYPE axon_http_request_duration_seconds_sum counter');

@@ -7,8 +7,10 @@ import type { HeaderMap, HeaderValue } from '../runtime/headers.js';
 import type { MessageContext } from '../runtime/message-context.js';
 
 export interface OutboundRequest {
-  /** Absolute http(s) URL. */
-  url: URL;
+  /** scheme://host[:port] of the backend. */
+  origin: string;
+  /** Path and query, starting with "/". */
+  path: string;
   method: string;
   headers: Record<string, HeaderValue>;
   body: Readable | Buffer | null;

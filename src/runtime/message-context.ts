@@ -62,7 +62,7 @@ export class MessageContext implements EvalContext {
   lastBackendStatusText: string | undefined;
   /** The API/resource the request was dispatched to (response routing). */
   route: RouteInfo | undefined;
-  readonly id: string;
+  #id: string | undefined;
 
   constructor(
     readonly exchange: ClientExchange,
@@ -73,8 +73,11 @@ export class MessageContext implements EvalContext {
     this.operation = init?.operation ?? new Map();
     this.headers = init?.headers ?? new HeaderMap();
     this.payload = init?.payload ?? Payload.empty();
-    this.id = `urn:uuid:axon-${process.pid}-${++messageCounter}`;
   }
+
+  /** The message id (built on first use: most messages never need it). */
+  get id(): string {
+    return (this.#id ??= `urn:uuid:axon-${process.pid}-${++messageCounter}`);  }
 
   // --- EvalContext --------------------------------------------------------------------------
 

@@ -228,6 +228,14 @@ describe('e2e: HTTP mediation', function () {
     expect(okx.json()).to.deep.equal({ hello: 'axon' });
   });
 
+  it('answers 413 when a mediator must buffer a body over the limit, and streams it when none must', async () => {
+    const big = Buffer.alloc(11 * 1024 * 1024, 0x61);
+    const r = await request(`${g.url}/readjson/x`, { method: 'POST', body: big, headers: { 'content-type': 'application/json' }, timeoutMs: 20_000 });
+    expect(r.status).to.equal(413);
+    const through = await request(`${g.url}/pass/sha256`, { method: 'POST', body: big, headers: { 'content-type': 'application/json' }, timeoutMs: 20_000 });
+    expect(through.json().size).to.equal(big.length);
+  });
+
   it('answers 400 for malformed percent-encoding in the path', async () => {
     const r = await request(`${g.url}/pass/%E0%A4%A`);
     expect(r.status).to.equal(400);

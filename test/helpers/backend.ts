@@ -6,6 +6,7 @@
 //   /sleep/MS        answers after MS milliseconds
 //   /close           destroys the connection without answering
 //   /big/N           answers N bytes of a repeating pattern
+//   /services/...    a SOAP 1.1 stock-quote service: answers getQuoteResponse for the symbol sent
 // Every request is recorded in `requests`.
 
 import { createHash } from 'node:crypto';
@@ -76,6 +77,15 @@ export async function startBackend(): Promise<Backend> {
         }, Number(m[1]));
       } else if (path === '/close') {
         req.socket.destroy();
+      } else if (path.startsWith('/services/')) {
+        const symbol = /<(?:\w+:)?symbol>([^<]*)</.exec(body.toString('utf8'))?.[1] ?? 'UNKNOWN';
+        const env =
+          '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>' +
+          '<ns:getQuoteResponse xmlns:ns="http://services.samples"><ns:return>' +
+          `<ns:symbol>${symbol}</ns:symbol><ns:last>99.5</ns:last><ns:lastTradeTimestamp>Mon Nov 23 08:00:00 UTC 2026</ns:lastTradeTimestamp>` +
+          '</ns:return></ns:getQuoteResponse></soapenv:Body></soapenv:Envelope>';
+        res.writeHead(200, { 'content-type': 'text/xml; charset=UTF-8' });
+        res.end(env);
       } else if ((m = path.match(/^\/big\/(\d+)$/))) {
         const n = Number(m[1]);
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(n) });

@@ -1,145 +1,338 @@
-// Dispatch stage: Synapse's URI-template MATCHER (synapse-semantics §2.6). A template is parsed
-// once into literal and expression nodes; matching walks the raw (still percent-encoded) sub-path
-// left to right without backtracking, as Synapse does. Measure before changing: runs per request.
+// Dispatch stage: Synapse's URI-template MATCHER for <resource uri-template> (synapse-semantics
+// §2.6, W behaviour). A template is parsed once into a chain of literal and expression nodes; a
+// request sub-path (raw, percent-encoded, query included) is matched left to right, greedily and
+// without backtracking, exactly as Synapse's node chain does, including its tolerances:
+//   * one trailing "/" on the input is accepted (the last node stops short of a final "/");
+//   * when the template has no "?" and matching stops right at a "?" of the input, the query is
+//     ignored (ESBJAVA-4260, W only);
+//   * a literal ending in "*" swallows the rest of the input.
+// Measure before changing: match() runs per request for every candidate template.
 
 export type UriTemplateOp = '' | '+' | '#' | '.' | '/';
 
-export type UriTemplateNode =
-  | { kind: 'literal'; text: string; wildcard: boolean }
-  | { kind: 'expr'; op: UriTemplateOp; vars: { name: string; length?: number }[] };
-
-export interface UriTemplate {
-  readonly template: string;
-  readonly nodes: readonly UriTemplateNode[];
-  /** Variables captured (decoded) or null when the path does not match. */
-  match(subPath: string): Record<string, string> | null;
-  /** Names of reserved-expansion ({+x}, {#x}) variables, which may carry "/". */
-  readonly reservedVars: ReadonlySet<string>;
+export interface UriTemplateVar {
+  name: string;
+  /** `{x:3}`: the captured value must be exactly this long. */
+  length?: number;
 }
 
-/** Characters that end a simple capture (RFC 6570 reserved set). */
-const RESERVED = new Set([...":/?#[]@!$&'()*+,;="]);
-const VAR_RE = /^[A-Za-z0-9._-]+(?::(\d+))?$/;
+export type UriTemplateNode =
+  | { kind: 'literal'; text: string; wildcard: boolean }
+  | { kind: 'expr'; op: UriTemplateOp; vars: UriTemplateVar[] };
 
-export function compileUriTemplate(template: string): UriTemplate | { error: string } {
+export interface UriTemplate {
+  readonly ok: true;
+  /** The template as written. */
+  readonly template: string;
+  readonly nodes: readonly UriTemplateNode[];
+  /** Every variable name, in order of first appearance. */
+  readonly variables: readonly string[];
+  /** Variables of reserved-style expressions ({+x}, {#x}), which may legitimately contain "/". */
+  readonly reservedVars: ReadonlySet<string>;
+  /** Whether a literal contains "?" (then the optional-query tolerance is off). */
+  readonly hasQueryTemplate: boolean;
+  /**
+   * The decoded variables (a null-prototype record) or null when the sub-path does not match.
+   * Throws UriTemplateDecodeError when a captured value has broken percent-encoding (Synapse fails
+   * the request there too); callers answer 400.
+   */
+  match(subPath: string): Record<string, string> | null;
+}
+
+export interface UriTemplateError {
+  readonly ok: false;
+  readonly error: string;
+}
+
+/** A captured value whose percent-encoding cannot be decoded (e.g. "%zz"). */
+export class UriTemplateDecodeError extends Error {
+  constructor(readonly value: string) {
+    super(`cannot decode "${value}"`);
+  }
+}
+
+// RFC 6570 reserved characters: a simple capture stops at any of them, so "/view/a+b" does not
+// match "/view/{symbol}" (trap 10). W's synapse.allow.subdelims=true would shrink this to the
+// gen-delims; that switch is not supported.
+const RESERVED = new Uint8Array(128);
+for (const c of ":/?#[]@!$&'()*+,;=") RESERVED[c.charCodeAt(0)] = 1;
+
+function isReserved(c: number): boolean {
+  return c < 128 && RESERVED[c] === 1;
+}
+
+// `first` of a node = the character that stops a preceding simple capture. Synapse gives
+// expressions without a prefix the control character U+0001, which never occurs in a path.
+const NO_FIRST = 1;
+
+interface CNode {
+  kind: 'literal' | 'expr';
+  /** literal: its text (without the trailing "*" of a wildcard). */
+  text: string;
+  wildcard: boolean;
+  op: UriTemplateOp;
+  vars: UriTemplateVar[];
+  /** Separator between several variables of one expression. */
+  sep: number;
+  /** Prefix character the input must start with ('.', '/', '#'), or 0. */
+  prefix: number;
+  /** Reserved-style: does not stop at reserved characters. */
+  reserved: boolean;
+  first: number;
+  /** What Synapse compares when deciding whether a fully consumed input may continue. */
+  token: string;
+}
+
+const VAR_NAME = /^[A-Za-z0-9._-]+$/;
+
+/** Parse and check a template; the error messages end up in config diagnostics. */
+export function compileUriTemplate(template: string): UriTemplate | UriTemplateError {
+  const fail = (error: string): UriTemplateError => ({ ok: false, error });
+  // W strips one trailing "/" when constructing the template and once more in the parser
   let t = template;
-  if (t.length > 1 && t.endsWith('/')) t = t.replace(/\/+$/, '') || '/';
+  for (let k = 0; k < 2; k++) if (t !== '/' && t.endsWith('/')) t = t.slice(0, -1);
+  if (t === '') return fail('the template is empty');
+  if (t.startsWith('{')) return fail('a uri-template cannot start with an expression (Synapse fails to parse it); start it with "/"');
   const nodes: UriTemplateNode[] = [];
   let i = 0;
-  let lit = '';
   while (i < t.length) {
-    const c = t[i]!;
-    if (c === '{') {
-      const end = t.indexOf('}', i);
-      if (end < 0) return { error: `unclosed "{" at ${i + 1}` };
-      if (lit) {
-        nodes.push({ kind: 'literal', text: lit, wildcard: false });
-        lit = '';
-      }
-      let body = t.slice(i + 1, end);
-      let op: UriTemplateOp = '';
-      const first = body[0];
-      if (first === ';' || first === '?' || first === '&') return { error: `the "{${first}...}" form is not supported in resource templates` };
-      if (first === '+' || first === '#' || first === '.' || first === '/') {
-        op = first;
-        body = body.slice(1);
-      }
-      if (body === '') return { error: `empty expression at ${i + 1}` };
-      const vars: { name: string; length?: number }[] = [];
-      for (const v of body.split(',')) {
-        const m = VAR_RE.exec(v);
-        if (!m) return { error: `"${v}" is not a valid variable name` };
-        vars.push(m[1] ? { name: v.slice(0, v.indexOf(':')), length: Number(m[1]) } : { name: v });
-      }
-      nodes.push({ kind: 'expr', op, vars });
-      i = end + 1;
-      continue;
+    const open = t.indexOf('{', i);
+    const close = t.indexOf('}', i);
+    if (close >= 0 && (open < 0 || close < open)) return fail(`unmatched "}" at position ${close + 1}`);
+    if (open < 0) {
+      pushLiteral(nodes, t.slice(i));
+      break;
     }
-    if (c === '}') return { error: `unmatched "}" at ${i + 1}` };
-    lit += c;
-    i++;
+    if (open > i) pushLiteral(nodes, t.slice(i, open));
+    const end = t.indexOf('}', open);
+    if (end < 0) return fail(`unclosed "{" at position ${open + 1}`);
+    const nested = t.indexOf('{', open + 1);
+    if (nested >= 0 && nested < end) return fail(`"{" inside an expression at position ${nested + 1}`);
+    let body = t.slice(open + 1, end);
+    if (body === '') return fail(`empty expression at position ${open + 1}`);
+    const first = body[0]!;
+    if (first === ';' || first === '?' || first === '&') {
+      return fail(`the {${first}...} expression form is not supported by Synapse resource templates (write the query literally, e.g. "?a={a}")`);
+    }
+    let op: UriTemplateOp = '';
+    if (first === '+' || first === '#' || first === '.' || first === '/') {
+      op = first;
+      body = body.slice(1);
+    }
+    // Synapse ignores one trailing comma ("{a,}") but rejects empty names elsewhere
+    const names = body.endsWith(',') ? body.slice(0, -1).split(',') : body.split(',');
+    const vars: UriTemplateVar[] = [];
+    for (const spec of names) {
+      if (spec === '') return fail(`a variable name in "{${t.slice(open + 1, end)}}" is empty`);
+      const colon = spec.indexOf(':');
+      const name = colon < 0 ? spec : spec.slice(0, colon);
+      if (!VAR_NAME.test(name)) return fail(`"${name}" is not a valid variable name (letters, digits, ".", "_", "-")`);
+      if (colon < 0) vars.push({ name });
+      else {
+        const len = spec.slice(colon + 1);
+        if (!/^[0-9]{1,9}$/.test(len) || Number(len) <= 0) return fail(`invalid variable prefix length "${len}" in "${spec}"`);
+        vars.push({ name, length: Number(len) });
+      }
+    }
+    nodes.push({ kind: 'expr', op, vars });
+    i = end + 1;
   }
-  if (lit) nodes.push({ kind: 'literal', text: lit.endsWith('*') ? lit.slice(0, -1) : lit, wildcard: lit.endsWith('*') });
-  const hasQuery = t.includes('?');
+  return build(template, nodes);
+}
+
+function pushLiteral(nodes: UriTemplateNode[], text: string): void {
+  const wildcard = text.endsWith('*');
+  nodes.push({ kind: 'literal', text: wildcard ? text.slice(0, -1) : text, wildcard });
+}
+
+function build(template: string, nodes: UriTemplateNode[]): UriTemplate {
+  const chain: CNode[] = nodes.map((n) => {
+    if (n.kind === 'literal') {
+      const full = n.wildcard ? n.text + '*' : n.text;
+      return { kind: 'literal', text: n.text, wildcard: n.wildcard, op: '', vars: [], sep: 0, prefix: 0, reserved: false, first: full.charCodeAt(0), token: full };
+    }
+    const prefix = n.op === '.' || n.op === '/' || n.op === '#' ? n.op.charCodeAt(0) : 0;
+    const sep = n.op === '.' || n.op === '/' ? prefix : 0x2c;
+    return {
+      kind: 'expr',
+      text: '',
+      wildcard: false,
+      op: n.op,
+      vars: n.vars,
+      sep,
+      prefix,
+      reserved: n.op === '+' || n.op === '#',
+      first: prefix || NO_FIRST,
+      token: '{' + n.vars.map((v) => v.name).join(',') + '}',
+    };
+  });
+  const variables: string[] = [];
   const reservedVars = new Set<string>();
-  for (const n of nodes) if (n.kind === 'expr' && (n.op === '+' || n.op === '#')) for (const v of n.vars) reservedVars.add(v.name);
+  let hasQueryTemplate = false;
+  for (const n of chain) {
+    if (n.kind === 'literal' && n.token.includes('?')) hasQueryTemplate = true;
+    for (const v of n.vars) {
+      if (!variables.includes(v.name)) variables.push(v.name);
+      if (n.reserved) reservedVars.add(v.name);
+    }
+  }
+  const matcher = new Matcher(chain, !hasQueryTemplate);
   return {
+    ok: true,
     template,
     nodes,
+    variables,
     reservedVars,
-    match: (input) => matchNodes(nodes, input, hasQuery),
+    hasQueryTemplate,
+    match: (subPath) => matcher.match(subPath),
   };
 }
 
-const PREFIX: Record<UriTemplateOp, string> = { '': '', '+': '', '#': '#', '.': '.', '/': '/' };
-const SEPARATOR: Record<UriTemplateOp, string> = { '': ',', '+': ',', '#': ',', '.': '.', '/': '/' };
+const FAIL = -1;
 
-/** The character the node after `k` must begin with, if it is fixed. */
-function nextStart(nodes: readonly UriTemplateNode[], k: number): string | undefined {
-  const n = nodes[k + 1];
-  if (!n) return undefined;
-  if (n.kind === 'literal') return n.text[0];
-  return PREFIX[n.op] || undefined;
-}
+/** The matching engine for one template. Stateless between calls (state lives in locals). */
+class Matcher {
+  constructor(
+    private readonly chain: readonly CNode[],
+    private readonly optionalQuery: boolean,
+  ) {}
 
-function decodeCapture(raw: string): string | null {
-  if (!raw.includes('%')) return raw;
-  try {
-    // "+" stays "+" in uri.var values: protect it before decoding
-    return decodeURIComponent(raw.replace(/\+/g, '%2B'));
-  } catch {
+  match(input: string): Record<string, string> | null {
+    const vars: Record<string, string> = Object.create(null) as Record<string, string>;
+    const n = this.matchFrom(0, input, 0, vars);
+    if (n === input.length) return vars;
+    // ESBJAVA-4260: a template without "?" ignores a query string that starts where it stopped
+    if (this.optionalQuery && n > 0 && input.charCodeAt(n) === 0x3f) return vars;
     return null;
   }
+
+  /** Length consumed from `pos` by nodes k.., or FAIL. Synapse's rules for a fully/partly consumed input. */
+  private matchFrom(k: number, input: string, pos: number, vars: Record<string, string>): number {
+    const node = this.chain[k]!;
+    const rest = input.length - pos;
+    const m = this.matchNode(k, node, input, pos, vars);
+    if (m < 0) return FAIL;
+    const hasNext = k + 1 < this.chain.length;
+    if (m < rest) {
+      if (hasNext) {
+        // Synapse adds a failed tail's -1 to the consumed length (so a failure can look like a
+        // partial match); here a failed tail fails the whole match, which is what it means.
+        const tail = this.matchFrom(k + 1, input, pos + m, vars);
+        return tail < 0 ? FAIL : m + tail;
+      }
+      // input left over, no node left: accept one trailing "/"
+      return input.charCodeAt(input.length - 1) === 0x2f ? m + 1 : m;
+    }
+    if (m === rest && hasNext) {
+      const next = this.chain[k + 1]!;
+      // "/a/*" style remainders match an input that is already used up
+      if (next.token === '*' || next.token === '/*') return m;
+      // an empty query value ("?a=1&b=") may still be captured by a following expression
+      if (next.kind === 'expr' && input.indexOf('=', pos) >= 0) {
+        const tail = this.matchFrom(k + 1, input, pos + m, vars);
+        return tail < 0 ? FAIL : m + tail;
+      }
+      return FAIL;
+    }
+    return m;
+  }
+
+  private matchNode(k: number, node: CNode, input: string, pos: number, vars: Record<string, string>): number {
+    if (node.kind === 'literal') {
+      const text = node.text;
+      if (!node.wildcard) return input.startsWith(text, pos) ? text.length : FAIL;
+      return input.startsWith(text, pos) ? input.length - pos : FAIL;
+    }
+    if (node.prefix !== 0) {
+      // {.x} {/x} {#x}: only when the input continues with the prefix; otherwise the node is empty.
+      // (Synapse adds 1 to the inner result, so an inner failure also becomes an empty match.)
+      if (input.charCodeAt(pos) !== node.prefix) return 0;
+      return this.capture(k, node, input, pos + 1, vars) + 1;
+    }
+    return this.capture(k, node, input, pos, vars);
+  }
+
+  /** Capture up to the first stop character: reserved (simple only) or the next node's first. */
+  private capture(k: number, node: CNode, input: string, start: number, vars: Record<string, string>): number {
+    const next = this.chain[k + 1];
+    const stop = next ? next.first : -1;
+    const multi = node.vars.length > 1;
+    const len = input.length;
+    for (let i = start; i < len; i++) {
+      const c = input.charCodeAt(i);
+      if ((!node.reserved && isReserved(c)) || c === stop) {
+        if (multi && c === node.sep) continue;
+        return this.bind(node, input.slice(start, i), vars) ? i - start : FAIL;
+      }
+      if (i === len - 1) return this.bind(node, input.slice(start), vars) ? len - start : FAIL;
+    }
+    // nothing to capture (also: a multi-variable value ending in its separator), variables unset
+    return 0;
+  }
+
+  private bind(node: CNode, raw: string, vars: Record<string, string>): boolean {
+    const list = node.vars;
+    let values: string[];
+    if (node.reserved && list.length === 1) values = [raw];
+    else {
+      values = javaSplit(raw, node.sep);
+      if (values.length > list.length) return false;
+    }
+    for (let j = 0; j < list.length; j++) {
+      const v = list[j]!;
+      const value = j < values.length ? decodeKeepPlus(values[j]!) : '';
+      const prev = vars[v.name];
+      if (prev !== undefined && prev !== value) return false;
+      if (v.length !== undefined && value.length !== v.length) return false;
+      vars[v.name] = value;
+    }
+    return true;
+  }
 }
 
-function matchNodes(nodes: readonly UriTemplateNode[], input: string, templateHasQuery: boolean): Record<string, string> | null {
-  const vars: Record<string, string> = {};
-  let pos = 0;
-  for (let k = 0; k < nodes.length; k++) {
-    const n = nodes[k]!;
-    if (n.kind === 'literal') {
-      if (!input.startsWith(n.text, pos)) return null;
-      pos += n.text.length;
-      if (n.wildcard) return vars; // a trailing "*" swallows the rest
+/** Java String.split on one character: trailing empty strings are dropped ("" gives [""]). */
+function javaSplit(s: string, sep: number): string[] {
+  if (s.indexOf(String.fromCharCode(sep)) < 0) return [s];
+  const parts = s.split(String.fromCharCode(sep));
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * Percent-decode a captured value, keeping "+" as "+" (W turns it into %2B before URL-decoding).
+ * Invalid UTF-8 becomes U+FFFD as with Java's URLDecoder; a broken "%" escape throws.
+ */
+export function decodeKeepPlus(s: string): string {
+  const pct = s.indexOf('%');
+  if (pct < 0) return s;
+  let out = s.slice(0, pct);
+  let i = pct;
+  while (i < s.length) {
+    if (s.charCodeAt(i) !== 0x25) {
+      const nextPct = s.indexOf('%', i);
+      const end = nextPct < 0 ? s.length : nextPct;
+      out += s.slice(i, end);
+      i = end;
       continue;
     }
-    const stopAt = nextStart(nodes, k);
-    const prefix = PREFIX[n.op];
-    if (prefix) {
-      if (input[pos] !== prefix) return null;
-      pos++;
+    const bytes: number[] = [];
+    while (i < s.length && s.charCodeAt(i) === 0x25) {
+      const h = hexValue(s.charCodeAt(i + 1));
+      const l = hexValue(s.charCodeAt(i + 2));
+      if (h < 0 || l < 0) throw new UriTemplateDecodeError(s);
+      bytes.push(h * 16 + l);
+      i += 3;
     }
-    for (let v = 0; v < n.vars.length; v++) {
-      if (v > 0) {
-        const sep = SEPARATOR[n.op];
-        if (input[pos] !== sep) return null;
-        pos++;
-      }
-      const reserved = n.op === '+' || n.op === '#';
-      const start = pos;
-      while (pos < input.length) {
-        const c = input[pos]!;
-        if (c === stopAt) break;
-        if (!reserved && RESERVED.has(c)) break;
-        if (n.op === '.' && c === '.') break;
-        if (reserved && c === '?' && !templateHasQuery) break;
-        pos++;
-      }
-      const raw = input.slice(start, pos);
-      const spec = n.vars[v]!;
-      if (spec.length !== undefined && raw.length !== spec.length) return null;
-      // an expression that captures nothing at the end of the input is not a match
-      if (raw === '' && (pos >= input.length || input[pos] === '?') && k === nodes.length - 1) return null;
-      const value = decodeCapture(raw);
-      if (value === null) return null;
-      if (spec.name in vars && vars[spec.name] !== value) return null;
-      vars[spec.name] = value;
-    }
+    out += utf8.decode(Uint8Array.from(bytes));
   }
-  if (pos === input.length) return vars;
-  const rest = input.slice(pos);
-  if (rest === '/') return vars; // one trailing slash is tolerated
-  if (rest.startsWith('/?') && !templateHasQuery) return vars;
-  if (rest[0] === '?' && !templateHasQuery) return vars; // W: an extra query string is ignored
-  return null;
+  return out;
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
 }

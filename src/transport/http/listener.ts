@@ -163,6 +163,7 @@ export function handleRequest(req: http.IncomingMessage, res: http.ServerRespons
   }
   const h = req.headers;
   const contentType = h['content-type'];
+  const withBody = hasBody(req);
   const d = gen.dispatcher.dispatch({
     rawPath,
     method,
@@ -170,7 +171,7 @@ export function handleRequest(req: http.IncomingMessage, res: http.ServerRespons
     scheme: opts.scheme,
     contentType,
     userAgent: h['user-agent'],
-    hasBody: hasBody(req),
+    hasBody: withBody,
   });
   if (d.kind === 'error') {
     apiName = d.api.name;
@@ -188,8 +189,8 @@ export function handleRequest(req: http.IncomingMessage, res: http.ServerRespons
   }
   if (d.kind === 'match') apiName = d.api.name;
   const headers = HeaderMap.fromRaw(req.rawHeaders);
-  const payload = hasBody(req) ? Payload.fromStream(req, contentType) : Payload.empty();
-  if (!hasBody(req)) req.resume();
+  const payload = withBody ? Payload.fromStream(req, contentType) : Payload.empty();
+  if (!withBody) req.resume();
   const mc = new MessageContext(exchange, gen, { headers, payload });
   mc.addressing.To = rawPath;
   mc.axis2.set('HTTP_METHOD', method);
@@ -199,7 +200,7 @@ export function handleRequest(req: http.IncomingMessage, res: http.ServerRespons
     mc.axis2.set('messageType', mediaType(contentType));
     mc.axis2.set('ContentType', contentType);
   }
-  if (!hasBody(req)) mc.axis2.set('NO_ENTITY_BODY', true);
+  if (!withBody) mc.axis2.set('NO_ENTITY_BODY', true);
   gen.mediateRequest(mc, d).catch((e: unknown) => {
     opts.logger.log('error', 'request failed unexpectedly', { err: e instanceof Error ? e.stack : String(e) });
     if (!exchange.responded) badRequest(res, 500, 'internal error');

@@ -30,7 +30,6 @@ export function createHttpSender(opts: SenderOptions = {}): Sender {
   });
   return {
     async send(req: OutboundRequest): Promise<BackendResponse> {
-      const u = req.url;
       let res;
       // undici's own timers tick about once a second; short endpoint timeouts get a precise timer
       let timer: NodeJS.Timeout | undefined;
@@ -46,8 +45,8 @@ export function createHttpSender(opts: SenderOptions = {}): Sender {
       }
       try {
         res = await agent.request({
-          origin: u.origin,
-          path: u.pathname + u.search,
+          origin: req.origin,
+          path: req.path,
           method: req.method as 'GET',
           headers: req.headers,
           body: req.body as Buffer | Readable | null,
@@ -56,8 +55,8 @@ export function createHttpSender(opts: SenderOptions = {}): Sender {
           ...(signal ? { signal } : {}),
         });
       } catch (e) {
-        if (timedOut) throw new MediationError('AXON_EP_TIMEOUT', 'Send timeout', { detail: `no response within ${req.timeoutMs} ms (${u.origin})`, cause: e });
-        throw mapTransportError(e, u);
+        if (timedOut) throw new MediationError('AXON_EP_TIMEOUT', 'Send timeout', { detail: `no response within ${req.timeoutMs} ms (${req.origin})`, cause: e });
+        throw mapTransportError(e, req.origin);
       } finally {
         if (timer) clearTimeout(timer);
       }
@@ -78,10 +77,9 @@ export function createHttpSender(opts: SenderOptions = {}): Sender {
 }
 
 /** Map an undici/socket error to Synapse's transport error code. */
-export function mapTransportError(e: unknown, url: URL): MediationError {
+export function mapTransportError(e: unknown, where: string): MediationError {
   const err = e as { code?: string; message?: string; cause?: { code?: string } };
   const code = err.code ?? err.cause?.code ?? '';
-  const where = url.origin;
   const detail = `${code || 'error'}: ${err.message ?? String(e)} (${where})`;
   switch (code) {
     case 'ECONNREFUSED':
