@@ -14,7 +14,7 @@ import { createHttpSender } from './transport/http/sender.js';
 const USAGE = `usage:
   axon serve    [--config DIR] [--http-port N] [--https-port N] [--admin-port N]
                 [--host ADDR] [--deployment FILE] [--workers N] [--log-level L]
-                [--max-body-bytes N] [--global-timeout MS]
+                [--max-body-bytes N] [--global-timeout MS] [--no-watch]
   axon validate [--config DIR]
 
 Every flag can also be set as an environment variable AXON_<NAME> (for example AXON_HTTP_PORT).`;
@@ -30,6 +30,7 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'max-body-bytes': { type: 'string' },
   'global-timeout': { type: 'string' },
+  'no-watch': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -108,6 +109,7 @@ async function main(argv: string[]): Promise<void> {
     logger,
     limits: { maxBodyBytes: positive(values, 'max-body-bytes', DEFAULT_LIMITS.maxBodyBytes) },
     globalTimeoutMs: positive(values, 'global-timeout', 120_000),
+    watch: !(values['no-watch'] === true || /^(1|true|yes)$/i.test(process.env.AXON_NO_WATCH ?? '')),
   });
   const started = await gw.start();
   if ('diagnostics' in started) {

@@ -16,6 +16,7 @@ import { createHttpSender } from './transport/http/sender.js';
 import type { Sender } from './endpoints/types.js';
 import { createAdminServer } from './admin/server.js';
 import { Metrics } from './admin/metrics.js';
+import { ConfigWatcher } from './config/watch.js';
 
 export interface GatewayOptions {
   /** The config folder. */
@@ -34,6 +35,10 @@ export interface GatewayOptions {
   maxHeaderSize?: number;
   now?: () => number;
   sender?: Sender;
+  /** Watch the config folder and reload on changes (default true). */
+  watch?: boolean;
+  /** Quiet time after the last file event before reloading (ms). */
+  watchDebounceMs?: number;
 }
 
 export interface LoadResult {
@@ -68,6 +73,9 @@ export class Gateway {
   #http: http.Server | undefined;
   #admin: http.Server | undefined;
   #now: () => number;
+  #watcher: ConfigWatcher | undefined;
+  #reloading: Promise<void> | undefined;
+  #reloadAgain = false;
 
   constructor(options: GatewayOptions) {
     this.options = { host: '0.0.0.0', globalTimeoutMs: 120_000, ...options };
@@ -112,6 +120,30 @@ export class Gateway {
     return result;
   }
 
+  /**
+   * Reload after a file change. Reloads never overlap: a change during a reload runs one more
+   * reload afterwards, so the last change always wins.
+   */
+  queueReload(): Promise<void> {
+    if (this.#reloading) {
+      this.#reloadAgain = true;
+      return this.#reloading;
+    }
+    this.#reloading = (async () => {
+      do {
+        this.#reloadAgain = false;
+        try {
+          await this.reload();
+        } catch (e) {
+          this.logger.log('error', 'reload failed unexpectedly', { err: e instanceof Error ? e.stack : String(e) });
+        }
+      } while (this.#reloadAgain);
+    })().finally(() => {
+      this.#reloading = undefined;
+    });
+    return this.#reloading;
+  }
+
   /** Load the config and open the listeners. Resolves with the bound ports. */
   async start(): Promise<{ http: AddressInfo; admin: AddressInfo } | { diagnostics: Diagnostic[] }> {
     const r = await this.reload();
@@ -127,10 +159,16 @@ export class Gateway {
     const host = this.options.host;
     const httpAddr = await listen(this.#http, this.options.httpPort ?? 8280, host);
     const adminAddr = await listen(this.#admin, this.options.adminPort ?? 9164, this.options.adminHost ?? host);
+    if (this.options.watch !== false) {
+      const debounceMs = this.options.watchDebounceMs ?? 150;
+      this.#watcher = new ConfigWatcher(this.options.configDir, () => void this.queueReload(), { debounceMs });
+      await this.#watcher.start();
+    }
     return { http: httpAddr, admin: adminAddr };
   }
 
   async stop(): Promise<void> {
+    this.#watcher?.close();
     const close = (s: http.Server | undefined) =>
       new Promise<void>((resolve) => {
         if (!s) return resolve();

@@ -1,14 +1,16 @@
-// Endpoints stage: RFC 6570 (level 3) EXPANSION of an http endpoint's uri-template, with the tweaks
-// Synapse (W HTTPEndpoint over the damnhandy library) applies (synapse-semantics §6.4):
+// Endpoints stage: RFC 6570 (level 3) EXPANSION of an http endpoint's uri-template with Synapse's
+// tweaks (synapse-semantics §6.4, W HTTPEndpoint over damnhandy). Parsed once per generation;
+// expand() runs per request (measure before changing).
+
+import { formDecode } from '../runtime/dispatch/query.js';
+
+// Synapse's tweaks:
 //   * a template that starts with "{" expands its first expression as reserved ("{x}" -> "{+x}");
 //   * undefined variables expand to nothing; with no defined variable at all the template string is
 //     used as written, braces included;
 //   * legacy-encoding: values are URL-decoded first, the expanded URL is URL-decoded again and then
 //     re-quoted component by component as java.net.URI's multi-argument constructor does, so input
 //     that was already percent-encoded is not encoded twice.
-// The template is parsed once per generation; expand() runs per request (measure before changing).
-
-import { formDecode } from '../runtime/dispatch/query.js';
 
 type Op = '' | '+' | '#' | '.' | '/' | ';' | '?' | '&';
 
@@ -54,14 +56,19 @@ const CLASS = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') CLASS[c.charCodeAt(0)] = 1;
 for (const c of ":/?#[]@!$&'()*+,;=") CLASS[c.charCodeAt(0)] = 2;
 
-function pctByte(b: number): string {
-  return '%' + (b < 16 ? '0' : '') + b.toString(16).toUpperCase();
-}
+const PCT_ASCII: string[] = [];
+for (let b = 0; b < 128; b++) PCT_ASCII.push('%' + (b < 16 ? '0' : '') + b.toString(16).toUpperCase());
 
+/** UTF-8 percent-encoding of one character (a lone surrogate becomes U+FFFD, as Java's encoder does). */
 function pctEncodeChar(ch: string): string {
-  let out = '';
-  for (const b of Buffer.from(ch, 'utf8')) out += pctByte(b);
-  return out;
+  const c = ch.charCodeAt(0);
+  if (c < 128) return PCT_ASCII[c]!;
+  try {
+    // for non-ASCII input encodeURIComponent is exactly UTF-8 %XX with upper-case hex
+    return encodeURIComponent(ch);
+  } catch {
+    return '%EF%BF%BD';
+  }
 }
 
 function isHex(c: number): boolean {
@@ -199,6 +206,7 @@ export function compileHttpUriTemplate(template: string, legacyEncoding: boolean
   const variables: string[] = [];
   for (const p of parts) if (typeof p !== 'string') for (const v of p.vars) if (!variables.includes(v.name)) variables.push(v.name);
 
+  // hot path (per request): measure before changing
   const expandParts = (lookup: (name: string) => string | undefined): { text: string; defined: boolean } => {
     let out = '';
     let defined = false;

@@ -1,7 +1,9 @@
-// Expression stage (config/compile time): translates a java.util.regex pattern into a JavaScript
-// RegExp with Matcher.matches() semantics (the whole input must match). Synapse uses full-match Java
-// regexes in switch/filter/property/resource user-agent (synapse-semantics.md trap 1).
-//
+// Expression stage (config time): translates java.util.regex patterns into JavaScript RegExps
+// with Matcher.matches() full-match semantics, for switch/filter/property/resource user-agent
+// (synapse-semantics trap 1); Java-only syntax JS cannot express is rejected with a message.
+
+import v8 from 'node:v8';
+
 // Design notes (why the output looks the way it does):
 // * The emitted RegExp never carries the `u`, `v`, `i` or `d` flag. Measured on Node 20: with any of
 //   those V8 does not fall back to its linear engine after excessive backtracking, so `(a+)+b`
@@ -18,8 +20,6 @@
 //   same in practice, and greedy keeps the linear-engine fallback available.
 // * Atomic groups `(?>X)` are emulated exactly as `(?=(X))\k` (a JS lookahead does not backtrack);
 //   the helper group is hidden from `match()` results.
-
-import v8 from 'node:v8';
 
 // Process-wide V8 switch: a backtracking regex that exceeds the backtrack budget is re-run on the
 // linear-time engine. Must be on before the first catastrophic match; set at module load.
@@ -363,10 +363,8 @@ class Translator {
         case 0x2b /* + */:
         case 0x3f /* ? */:
           this.err(`Dangling meta character '${String.fromCharCode(c)}'`);
-        // eslint-disable-next-line no-fallthrough
         case 0x7b /* { */:
           this.err('Illegal repetition (a { that does not start a quantifier must be escaped)');
-        // eslint-disable-next-line no-fallthrough
         case 0x5b /* [ */:
           this.out += emitSet(this.parseClass());
           canQuantify = true;
@@ -951,5 +949,6 @@ function compileUncached(source: string): JavaRegexResult {
   } else {
     match = (s) => regex.exec(s);
   }
+  // fullMatch/match are the per-message calls: a bare RegExp test/exec, nothing built per call
   return { ok: true, source, regex, groupCount, fullMatch: (s) => regex.test(s), match };
 }

@@ -263,14 +263,22 @@ export class Payload {
     }
   }
 
-  setJson(value: unknown): void {
-    this.#json = value;
-    this.#hasJson = true;
-    this.#envelope = undefined;
-    this.#bytes = undefined;
+  /** Forget every representation (an unread stream is drained or aborted) before a replacement. */
+  #reset(primary: Primary): void {
     discard(this.#stream);
     this.#stream = undefined;
-    this.#primary = 'json';
+    this.#bytes = undefined;
+    this.#json = undefined;
+    this.#hasJson = false;
+    this.#envelope = undefined;
+    this.#text = undefined;
+    this.#primary = primary;
+  }
+
+  setJson(value: unknown): void {
+    this.#reset('json');
+    this.#json = value;
+    this.#hasJson = true;
   }
 
   /** Make `el` the only Body child (a POX/JSON payload replacement). */
@@ -283,44 +291,25 @@ export class Payload {
 
   /** Replace the whole envelope. */
   setEnvelope(env: XmlDocument): void {
+    this.#reset('xml');
     this.#envelope = env;
-    this.#json = undefined;
-    this.#hasJson = false;
-    this.#bytes = undefined;
-    discard(this.#stream);
-    this.#stream = undefined;
-    this.#primary = 'xml';
   }
 
   setText(text: string): void {
+    this.#reset('text');
     this.#text = text;
-    this.#json = undefined;
-    this.#hasJson = false;
-    this.#envelope = undefined;
-    this.#bytes = undefined;
-    discard(this.#stream);
-    this.#stream = undefined;
-    this.#primary = 'text';
   }
 
   /** Called after a mediator edited the envelope DOM in place: the DOM becomes authoritative. */
   envelopeChanged(): void {
     if (!this.#envelope) return;
-    this.#json = undefined;
-    this.#hasJson = false;
-    this.#bytes = undefined;
-    this.#primary = 'xml';
+    const env = this.#envelope;
+    this.#reset('xml');
+    this.#envelope = env;
   }
 
   clearBody(): void {
-    discard(this.#stream);
-    this.#stream = undefined;
-    this.#bytes = undefined;
-    this.#json = undefined;
-    this.#hasJson = false;
-    this.#envelope = undefined;
-    this.#text = undefined;
-    this.#primary = 'empty';
+    this.#reset('empty');
   }
 
   /**

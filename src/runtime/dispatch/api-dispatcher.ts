@@ -1,15 +1,13 @@
 // Dispatch stage: which API and resource a request goes to, and the properties Synapse sets on the
-// way (synapse-semantics §2.3-§2.5, W behaviour). Everything that does not depend on the request
-// (context normalisation, API order, compiled templates/mappings/regexes, acceptable-resource lists)
-// is prepared once per config generation in createApiDispatcher. Measure before changing: dispatch()
-// runs for every request.
+// way (synapse-semantics §2.3-§2.5, W). Everything request-independent is prepared once per config
+// generation in createApiDispatcher. Measure before changing: dispatch() runs for every request.
 
 import type { ApiNode, ResourceNode } from '../../config/ast.js';
 import { normaliseContext } from '../../config/link.js';
 import { compileJavaRegex } from '../../regex/java-regex.js';
 import { compileUriTemplate, UriTemplateDecodeError, type UriTemplate } from './uri-template.js';
 import { classifyUrlMapping, selectUrlMapping, urlMappingPattern, type UrlMapping } from './url-mapping.js';
-import { parseQuery } from './query.js';
+import { parseQueryInto } from './query.js';
 
 export interface DispatchRequest {
   /** Path and query as received (the request target). */
@@ -63,8 +61,9 @@ interface PreparedResource {
   methods: ReadonlySet<string> | null;
   mapping: UrlMapping | undefined;
   template: UriTemplate | undefined;
-  /** Template variables checked for path traversal (all but {+x} ones). */
-  checkedVars: ReadonlySet<string>;
+  /** Per template variable: `uri.var.<name>` and whether it is checked for path traversal. */
+  varProps: readonly string[];
+  varChecked: readonly boolean[];
   /** rest.url.pattern (W's normalised mapping string, or the template). */
   pattern: string | undefined;
   /** API_ELECTED_RESOURCE: the mapping or template as written. */
@@ -115,7 +114,8 @@ function prepareResource(node: ResourceNode, index: number): PreparedResource {
     methods,
     mapping,
     template,
-    checkedVars: checked,
+    varProps: template ? template.variables.map((v) => `uri.var.${v}`) : [],
+    varChecked: template ? template.variables.map((v) => checked.has(v)) : [],
     pattern: mapping ? urlMappingPattern(mapping) : node.uriTemplate,
     elected: node.urlMapping ?? node.uriTemplate,
     userAgent,
@@ -143,7 +143,8 @@ function hasMatchingMethod(r: PreparedResource, method: string): boolean {
 
 interface Found {
   r: PreparedResource;
-  vars: Record<string, string> | undefined;
+  /** Captured values aligned with r.template.variables. */
+  vars: readonly (string | undefined)[] | undefined;
 }
 
 const mappingOf = (r: PreparedResource) => r.mapping;
@@ -159,7 +160,7 @@ function findResource(candidates: readonly PreparedResource[], subPath: string):
   if (byMapping) return { r: byMapping, vars: undefined };
   for (const r of candidates) {
     if (r.template === undefined) continue;
-    const vars = r.template.match(subPath);
+    const vars = r.template.matchValues(subPath);
     if (vars) return { r, vars };
   }
   for (const r of candidates) if (r.mapping === undefined && r.template === undefined) return { r, vars: undefined };
@@ -257,20 +258,44 @@ function prepareApi(a: ApiNode): PreparedApi {
   };
 }
 
+/** The first path segment: after the leading "/", up to the next "/" or "?" or the end. */
+function firstSegment(path: string): string {
+  let end = 1;
+  while (end < path.length) {
+    const c = path.charCodeAt(end);
+    if (c === 0x2f || c === 0x3f) break;
+    end++;
+  }
+  return path.slice(1, end);
+}
+
 export function createApiDispatcher(apis: readonly ApiNode[]): ApiDispatcher {
   const prepared = apis.map(prepareApi);
   // W keeps APIs sorted by descending context length (stable here for equal lengths) and tries
   // the versioned ones first, then all of them (§2.3)
   prepared.sort((x, y) => y.context.length - x.context.length);
-  const versioned = prepared.filter((p) => p.versionType !== '');
+  // A context "/a/..." only takes paths whose first segment is "a" (the context test needs "/", "?"
+  // or the end after it), so the search is narrowed by the first path segment. Each list keeps the
+  // W order: versioned APIs first, then all, each by descending context length; the root context
+  // ("") belongs to every list.
+  const order = (list: PreparedApi[]) => [...list.filter((p) => p.versionType !== ''), ...list];
+  const rootOnly = prepared.filter((p) => p.context === '');
+  const bySegment = new Map<string, PreparedApi[]>();
+  for (const p of prepared) {
+    if (p.context === '') continue;
+    const seg = firstSegment(p.context);
+    if (!bySegment.has(seg)) bySegment.set(seg, order(prepared.filter((q) => q.context === '' || firstSegment(q.context) === seg)));
+  }
+  const fallback = order(rootOnly);
 
   const select = (req: DispatchRequest): PreparedApi | undefined => {
-    for (const p of versioned) if (p.matches(req)) return p;
-    for (const p of prepared) if (p.matches(req)) return p;
+    const list = bySegment.get(firstSegment(req.rawPath)) ?? fallback;
+    for (const p of list) if (p.matches(req)) return p;
     return undefined;
   };
 
   return {
+    // hot path (every request): measure before changing
     dispatch(req) {
       if (prepared.length === 0) return { kind: 'none' };
       const api = select(req);
@@ -323,16 +348,19 @@ export function createApiDispatcher(apis: readonly ApiNode[]): ApiDispatcher {
 
       if (r.pattern !== undefined) properties['rest.url.pattern'] = r.pattern;
       if (r.elected !== undefined) properties.API_ELECTED_RESOURCE = r.elected;
-      if (found.vars) {
-        for (const name in found.vars) {
-          const v = found.vars[name]!;
-          if (r.checkedVars.has(name) && unsafeValue(v)) return error(400, `path variable "${name}" would traverse the backend path`);
-          properties[`uri.var.${name}`] = v;
+      const vars = found.vars;
+      if (vars) {
+        for (let i = 0; i < vars.length; i++) {
+          const v = vars[i];
+          if (v === undefined) continue;
+          if (r.varChecked[i] && unsafeValue(v)) return error(400, `path variable "${r.template!.variables[i]}" would traverse the backend path`);
+          properties[r.varProps[i]!] = v;
         }
       }
-      const q = parseQuery(full);
-      if (!q.ok) return error(400, q.message);
-      for (const [name, v] of q.params) properties[`query.param.${name}`] = v;
+      if (full.indexOf('?') >= 0) {
+        const bad = parseQueryInto(full, properties, 'query.param.');
+        if (bad !== undefined) return error(400, bad);
+      }
 
       // REST_URL_POSTFIX after API entry (W API.process): leading "/", context removed, and for
       // url versioning the version segment removed

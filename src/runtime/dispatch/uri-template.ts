@@ -1,12 +1,14 @@
 // Dispatch stage: Synapse's URI-template MATCHER for <resource uri-template> (synapse-semantics
-// §2.6, W behaviour). A template is parsed once into a chain of literal and expression nodes; a
-// request sub-path (raw, percent-encoded, query included) is matched left to right, greedily and
-// without backtracking, exactly as Synapse's node chain does, including its tolerances:
+// §2.6, W), parsed once per generation. Measure before changing: match() runs per request for
+// every candidate template.
+
+// A template becomes a chain of literal and expression nodes; a request sub-path (raw,
+// percent-encoded, query included) is matched left to right, greedily and without backtracking,
+// exactly as Synapse's node chain does, including its tolerances:
 //   * one trailing "/" on the input is accepted (the last node stops short of a final "/");
 //   * when the template has no "?" and matching stops right at a "?" of the input, the query is
 //     ignored (ESBJAVA-4260, W only);
 //   * a literal ending in "*" swallows the rest of the input.
-// Measure before changing: match() runs per request for every candidate template.
 
 export type UriTemplateOp = '' | '+' | '#' | '.' | '/';
 
@@ -32,11 +34,16 @@ export interface UriTemplate {
   /** Whether a literal contains "?" (then the optional-query tolerance is off). */
   readonly hasQueryTemplate: boolean;
   /**
-   * The decoded variables (a null-prototype record) or null when the sub-path does not match.
+   * The decoded variables or null when the sub-path does not match.
    * Throws UriTemplateDecodeError when a captured value has broken percent-encoding (Synapse fails
    * the request there too); callers answer 400.
    */
   match(subPath: string): Record<string, string> | null;
+  /**
+   * The same match as an array aligned with `variables` (undefined: not captured), without building
+   * a record: the dispatcher's per-request form. Same exception as match().
+   */
+  matchValues(subPath: string): readonly (string | undefined)[] | null;
 }
 
 export interface UriTemplateError {
@@ -72,8 +79,11 @@ interface CNode {
   wildcard: boolean;
   op: UriTemplateOp;
   vars: UriTemplateVar[];
+  /** Index of each variable in UriTemplate.variables. */
+  slots: number[];
   /** Separator between several variables of one expression. */
   sep: number;
+  sepChar: string;
   /** Prefix character the input must start with ('.', '/', '#'), or 0. */
   prefix: number;
   /** Reserved-style: does not stop at reserved characters. */
@@ -127,6 +137,7 @@ export function compileUriTemplate(template: string): UriTemplate | UriTemplateE
       const colon = spec.indexOf(':');
       const name = colon < 0 ? spec : spec.slice(0, colon);
       if (!VAR_NAME.test(name)) return fail(`"${name}" is not a valid variable name (letters, digits, ".", "_", "-")`);
+      if (name === '__proto__') return fail('"__proto__" cannot be a variable name');
       if (colon < 0) vars.push({ name });
       else {
         const len = spec.slice(colon + 1);
@@ -149,7 +160,7 @@ function build(template: string, nodes: UriTemplateNode[]): UriTemplate {
   const chain: CNode[] = nodes.map((n) => {
     if (n.kind === 'literal') {
       const full = n.wildcard ? n.text + '*' : n.text;
-      return { kind: 'literal', text: n.text, wildcard: n.wildcard, op: '', vars: [], sep: 0, prefix: 0, reserved: false, first: full.charCodeAt(0), token: full };
+      return { kind: 'literal', text: n.text, wildcard: n.wildcard, op: '', vars: [], slots: [], sep: 0, sepChar: '', prefix: 0, reserved: false, first: full.charCodeAt(0), token: full };
     }
     const prefix = n.op === '.' || n.op === '/' || n.op === '#' ? n.op.charCodeAt(0) : 0;
     const sep = n.op === '.' || n.op === '/' ? prefix : 0x2c;
@@ -159,7 +170,9 @@ function build(template: string, nodes: UriTemplateNode[]): UriTemplate {
       wildcard: false,
       op: n.op,
       vars: n.vars,
+      slots: [],
       sep,
+      sepChar: String.fromCharCode(sep),
       prefix,
       reserved: n.op === '+' || n.op === '#',
       first: prefix || NO_FIRST,
@@ -172,11 +185,13 @@ function build(template: string, nodes: UriTemplateNode[]): UriTemplate {
   for (const n of chain) {
     if (n.kind === 'literal' && n.token.includes('?')) hasQueryTemplate = true;
     for (const v of n.vars) {
-      if (!variables.includes(v.name)) variables.push(v.name);
+      let slot = variables.indexOf(v.name);
+      if (slot < 0) slot = variables.push(v.name) - 1;
+      n.slots.push(slot);
       if (n.reserved) reservedVars.add(v.name);
     }
   }
-  const matcher = new Matcher(chain, !hasQueryTemplate);
+  const matcher = new Matcher(chain, !hasQueryTemplate, variables.length);
   return {
     ok: true,
     template,
@@ -184,21 +199,32 @@ function build(template: string, nodes: UriTemplateNode[]): UriTemplate {
     variables,
     reservedVars,
     hasQueryTemplate,
-    match: (subPath) => matcher.match(subPath),
+    matchValues: (subPath) => matcher.match(subPath),
+    match(subPath) {
+      const values = matcher.match(subPath);
+      if (!values) return null;
+      const out: Record<string, string> = {};
+      for (let i = 0; i < values.length; i++) if (values[i] !== undefined) out[variables[i]!] = values[i]!;
+      return out;
+    },
   };
 }
 
 const FAIL = -1;
 
-/** The matching engine for one template. Stateless between calls (state lives in locals). */
+/** Captured values by variable slot. */
+type Slots = (string | undefined)[];
+
+/** The matching engine for one template; stateless between calls. Hot path: measure before changing. */
 class Matcher {
   constructor(
     private readonly chain: readonly CNode[],
     private readonly optionalQuery: boolean,
+    private readonly slotCount: number,
   ) {}
 
-  match(input: string): Record<string, string> | null {
-    const vars: Record<string, string> = Object.create(null) as Record<string, string>;
+  match(input: string): (string | undefined)[] | null {
+    const vars: Slots = new Array<string | undefined>(this.slotCount);
     const n = this.matchFrom(0, input, 0, vars);
     if (n === input.length) return vars;
     // ESBJAVA-4260: a template without "?" ignores a query string that starts where it stopped
@@ -207,7 +233,7 @@ class Matcher {
   }
 
   /** Length consumed from `pos` by nodes k.., or FAIL. Synapse's rules for a fully/partly consumed input. */
-  private matchFrom(k: number, input: string, pos: number, vars: Record<string, string>): number {
+  private matchFrom(k: number, input: string, pos: number, vars: Slots): number {
     const node = this.chain[k]!;
     const rest = input.length - pos;
     const m = this.matchNode(k, node, input, pos, vars);
@@ -237,7 +263,7 @@ class Matcher {
     return m;
   }
 
-  private matchNode(k: number, node: CNode, input: string, pos: number, vars: Record<string, string>): number {
+  private matchNode(k: number, node: CNode, input: string, pos: number, vars: Slots): number {
     if (node.kind === 'literal') {
       const text = node.text;
       if (!node.wildcard) return input.startsWith(text, pos) ? text.length : FAIL;
@@ -253,7 +279,7 @@ class Matcher {
   }
 
   /** Capture up to the first stop character: reserved (simple only) or the next node's first. */
-  private capture(k: number, node: CNode, input: string, start: number, vars: Record<string, string>): number {
+  private capture(k: number, node: CNode, input: string, start: number, vars: Slots): number {
     const next = this.chain[k + 1];
     const stop = next ? next.first : -1;
     const multi = node.vars.length > 1;
@@ -270,30 +296,32 @@ class Matcher {
     return 0;
   }
 
-  private bind(node: CNode, raw: string, vars: Record<string, string>): boolean {
+  private bind(node: CNode, raw: string, vars: Slots): boolean {
     const list = node.vars;
     let values: string[];
     if (node.reserved && list.length === 1) values = [raw];
     else {
-      values = javaSplit(raw, node.sep);
+      values = javaSplit(raw, node.sepChar);
       if (values.length > list.length) return false;
     }
     for (let j = 0; j < list.length; j++) {
       const v = list[j]!;
+      const slot = node.slots[j]!;
       const value = j < values.length ? decodeKeepPlus(values[j]!) : '';
-      const prev = vars[v.name];
+      const prev = vars[slot];
+      // a variable used twice must capture the same value
       if (prev !== undefined && prev !== value) return false;
       if (v.length !== undefined && value.length !== v.length) return false;
-      vars[v.name] = value;
+      vars[slot] = value;
     }
     return true;
   }
 }
 
 /** Java String.split on one character: trailing empty strings are dropped ("" gives [""]). */
-function javaSplit(s: string, sep: number): string[] {
-  if (s.indexOf(String.fromCharCode(sep)) < 0) return [s];
-  const parts = s.split(String.fromCharCode(sep));
+function javaSplit(s: string, sep: string): string[] {
+  if (s.indexOf(sep) < 0) return [s];
+  const parts = s.split(sep);
   while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   return parts;
 }

@@ -1,12 +1,12 @@
-// Dispatch stage: <resource url-mapping> classification and matching (synapse-semantics §2.5 step
-// 2.1, W): exact mappings, path-prefix mappings "/a/b/*" (longest wins) and extension mappings
-// "*.jsp"; exact beats prefix beats extension whatever the declaration order. The comparisons copy
-// Synapse's string handling, quirks included (noted where they show). Measure before changing:
-// selectUrlMapping runs per request.
+// Dispatch stage: <resource url-mapping> classification and matching (synapse-semantics §2.5
+// step 2.1, W): exact > longest path prefix "/a/*" > extension "*.jsp", whatever the declaration
+// order. Measure before changing: selectUrlMapping runs per request.
+
+// The comparisons copy Synapse's string handling, quirks included (noted where they show).
 
 export type UrlMapping =
   | { kind: 'exact'; mapping: string; path: string }
-  | { kind: 'prefix'; mapping: string; prefix: string; segments: readonly string[] }
+  | { kind: 'prefix'; mapping: string; prefix: string; segments: readonly string[]; joined: string; emptySegment: boolean }
   | { kind: 'extension'; mapping: string; ext: string };
 
 /** How Synapse reads a url-mapping attribute. */
@@ -14,7 +14,8 @@ export function classifyUrlMapping(mapping: string): UrlMapping {
   if (mapping.startsWith('/') && mapping.endsWith('/*')) {
     const prefix = mapping.slice(0, -2);
     // "/*" has no segments and matches every path (with length 1, see prefixMatchLength)
-    return { kind: 'prefix', mapping, prefix, segments: prefix === '' ? [] : prefix.slice(1).split('/') };
+    const segments = prefix === '' ? [] : prefix.slice(1).split('/');
+    return { kind: 'prefix', mapping, prefix, segments, joined: segments.join('/'), emptySegment: segments.includes('') };
   }
   if (mapping.startsWith('*.')) return { kind: 'extension', mapping, ext: mapping.slice(1) };
   // one trailing "/" is dropped: "/foo/" is the exact mapping "/foo"
@@ -35,8 +36,8 @@ export function urlMappingPattern(m: UrlMapping): string {
 export interface MappingInput {
   /** Exact comparison key: trailing "/" removed (unless the path is "/"), then the query cut. */
   exact: string;
-  /** Path segments for prefix comparison. */
-  segments: readonly string[];
+  /** Path for prefix comparison: leading "/" and query removed (W's trimSlashes quirk applied). */
+  prefixPath: string;
   /** Path without the query, for extension comparison. */
   path: string;
 }
@@ -54,9 +55,8 @@ export function mappingInput(subPath: string): MappingInput {
   if (s.startsWith('/')) s = s.slice(0, -1);
   const sq = s.indexOf('?');
   if (sq >= 0) s = s.slice(0, sq);
-  const segments = javaSplitSlash(s);
   const pq = subPath.indexOf('?');
-  return { exact, segments, path: pq < 0 ? subPath : subPath.slice(0, pq) };
+  return { exact, prefixPath: s, path: pq < 0 ? subPath : subPath.slice(0, pq) };
 }
 
 function trimTrailingSlashes(s: string): string {
@@ -82,7 +82,14 @@ export function prefixMatchLength(m: UrlMapping, input: MappingInput): number {
   if (m.kind !== 'prefix') return 0;
   const want = m.segments;
   if (want.length === 0) return 1;
-  const have = input.segments;
+  const path = input.prefixPath;
+  if (!m.emptySegment) {
+    // segment-wise equality without splitting: the joined prefix, then "/" or the end
+    const j = m.joined;
+    return path.startsWith(j) && (path.length === j.length || path.charCodeAt(j.length) === 0x2f) ? want.length : 0;
+  }
+  // an empty segment ("/a//*") depends on Java's split dropping trailing empty strings
+  const have = javaSplitSlash(path);
   if (have.length < want.length) return 0;
   for (let i = 0; i < want.length; i++) if (have[i] !== want[i]) return 0;
   return want.length;
@@ -103,6 +110,7 @@ export function matchUrlMapping(m: UrlMapping, subPath: string): boolean {
  * (strictly longer replaces, so among equal lengths the first wins: "/*" declared before "/foo/*"
  * takes "/foo/x", as in W), else the first extension match.
  */
+// hot path (per request): measure before changing
 export function selectUrlMapping<T>(candidates: readonly T[], mappingOf: (c: T) => UrlMapping | undefined, subPath: string): T | undefined {
   let input: MappingInput | undefined;
   let best: T | undefined;
