@@ -31,7 +31,7 @@ export async function collectXmlFiles(root: string, diag: Diagnostics): Promise<
   try {
     realRoot = await fs.realpath(absRoot);
   } catch (e) {
-    diag.error('AXON_CFG_READ_FAILED', `cannot read the config folder: ${(e as Error).message}`, { file: root, line: 1, col: 1 });
+    diag.error('AXON_CFG_READ_FAILED', `cannot read the config folder: ${(e as Error).message}`, { file: '.', line: 1, col: 1 });
     return { root: absRoot, files: new Map() };
   }
   const files = new Map<string, string>();
