@@ -3,6 +3,8 @@
 // variables, which win over defaults. Exit codes: 0 ok, 1 config problems, 2 usage error.
 
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { DeploymentError, loadDeployment, type DeploymentSettings } from './config/deployment.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from './config/diagnostics.js';
@@ -14,7 +16,7 @@ import { createHttpSender } from './transport/http/sender.js';
 const USAGE = `usage:
   axon serve    [--config DIR] [--http-port N] [--https-port N] [--admin-port N]
                 [--host ADDR] [--deployment FILE] [--workers N] [--log-level L]
-                [--max-body-bytes N] [--global-timeout MS] [--no-watch]
+                [--max-body-bytes N] [--global-timeout MS] [--drain-timeout MS] [--no-watch]
   axon validate [--config DIR]
 
 Every flag can also be set as an environment variable AXON_<NAME> (for example AXON_HTTP_PORT).`;
@@ -31,6 +33,7 @@ const OPTIONS = {
   'max-body-bytes': { type: 'string' },
   'global-timeout': { type: 'string' },
   'no-watch': { type: 'boolean' },
+  'drain-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -97,20 +100,56 @@ async function main(argv: string[]): Promise<void> {
 
   const workers = setting(values, 'workers');
   if (workers !== undefined && workers !== '1') usage('--workers: only 1 worker process is supported in this version');
-  const deployment = setting(values, 'deployment') ?? (existsSync(path.join(configDir, 'deployment.toml')) ? path.join(configDir, 'deployment.toml') : undefined);
-  if (deployment !== undefined) logger.log('warn', 'deployment.toml is not read by this version; using flags and defaults', { file: deployment });
-  port(values, 'https-port', 8243); // validated; HTTPS is served only when a certificate is configured
+  const deploymentFile = setting(values, 'deployment') ?? (existsSync(path.join(configDir, 'deployment.toml')) ? path.join(configDir, 'deployment.toml') : undefined);
+  let dep: DeploymentSettings = {};
+  if (deploymentFile !== undefined) {
+    try {
+      dep = await loadDeployment(path.resolve(deploymentFile));
+    } catch (e) {
+      process.stderr.write(`axon: ${e instanceof DeploymentError ? e.message : `cannot read ${deploymentFile}: ${(e as Error).message}`}\n`);
+      process.exit(1);
+    }
+  }
+  if (dep.logLevel && setting(values, 'log-level') === undefined) logger.level = dep.logLevel;
+  const readPem = async (file: string | undefined): Promise<Buffer | undefined> => {
+    if (file === undefined) return undefined;
+    try {
+      return await readFile(file);
+    } catch (e) {
+      process.stderr.write(`axon: cannot read ${file}: ${(e as Error).message}\n`);
+      process.exit(1);
+    }
+  };
+  const cert = await readPem(dep.tlsCertFile);
+  const key = await readPem(dep.tlsKeyFile);
+  const ca = dep.trustedCaFiles ? await Promise.all(dep.trustedCaFiles.map(async (f) => (await readPem(f))!)) : undefined;
+  const clientCert = await readPem(dep.clientCertFile);
+  const clientKey = await readPem(dep.clientKeyFile);
 
   const gw = new Gateway({
     configDir,
-    httpPort: port(values, 'http-port', 8280),
-    adminPort: port(values, 'admin-port', 9164),
-    host: setting(values, 'host') ?? '0.0.0.0',
+    httpPort: port(values, 'http-port', dep.httpPort ?? 8280),
+    httpsPort: port(values, 'https-port', dep.httpsPort ?? 8243),
+    adminPort: port(values, 'admin-port', dep.adminPort ?? 9164),
+    host: setting(values, 'host') ?? dep.host ?? '0.0.0.0',
     logger,
-    limits: { maxBodyBytes: positive(values, 'max-body-bytes', DEFAULT_LIMITS.maxBodyBytes) },
-    globalTimeoutMs: positive(values, 'global-timeout', 120_000),
+    limits: { maxBodyBytes: positive(values, 'max-body-bytes', dep.maxBodyBytes ?? DEFAULT_LIMITS.maxBodyBytes) },
+    globalTimeoutMs: positive(values, 'global-timeout', dep.globalTimeoutMs ?? 120_000),
     watch: !(values['no-watch'] === true || /^(1|true|yes)$/i.test(process.env.AXON_NO_WATCH ?? '')),
+    ...(dep.maxHeaderSize ? { maxHeaderSize: dep.maxHeaderSize } : {}),
+    ...(dep.connectTimeoutMs ? { connectTimeoutMs: dep.connectTimeoutMs } : {}),
+    ...(cert && key ? { tls: { cert, key } } : {}),
+    ...(ca || dep.hostnameVerifier || clientCert
+      ? {
+          outboundTls: {
+            ...(ca ? { ca } : {}),
+            ...(dep.hostnameVerifier ? { hostnameVerifier: dep.hostnameVerifier } : {}),
+            ...(clientCert && clientKey ? { cert: clientCert, key: clientKey } : {}),
+          },
+        }
+      : {}),
   });
+  const drainMs = positive(values, 'drain-timeout', 30_000);
   const started = await gw.start();
   if ('diagnostics' in started) {
     for (const d of started.diagnostics) process.stderr.write(formatDiagnostic({ ...d, file: path.join(configDir, d.file) }) + '\n');
@@ -119,14 +158,15 @@ async function main(argv: string[]): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(`listening http ${started.http.address}:${started.http.port}\n`);
+  if (started.https) process.stdout.write(`listening https ${started.https.address}:${started.https.port}\n`);
   process.stdout.write(`listening admin ${started.admin.address}:${started.admin.port}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1);
     stopping = true;
-    logger.log('info', 'stopping', { signal });
-    gw.stop().then(
-      () => process.exit(0),
+    logger.log('info', 'draining', { signal, inFlight: gw.inFlight, graceMs: drainMs });
+    gw.drain(drainMs).then(
+      (clean) => process.exit(clean ? 0 : 1),
       () => process.exit(1),
     );
   };

@@ -14,6 +14,7 @@ import { DEFAULT_LIMITS, type PayloadLimits } from './runtime/payload.js';
 import { createHttpListener } from './transport/http/listener.js';
 import { createHttpSender } from './transport/http/sender.js';
 import type { Sender } from './endpoints/types.js';
+import type { OutboundTls } from './transport/http/sender.js';
 import { createAdminServer } from './admin/server.js';
 import { Metrics } from './admin/metrics.js';
 import { ConfigWatcher } from './config/watch.js';
@@ -22,6 +23,12 @@ export interface GatewayOptions {
   /** The config folder. */
   configDir: string;
   httpPort?: number;
+  /** The HTTPS listener's port; served only when `tls` is given. */
+  httpsPort?: number;
+  /** Certificate and key (PEM) of the HTTPS listener. */
+  tls?: { cert: Buffer; key: Buffer };
+  /** TLS towards backends (trusted CAs, hostname verification, client certificate). */
+  outboundTls?: OutboundTls;
   adminPort?: number;
   host?: string;
   /** Host for the admin port (default: same as host). */
@@ -74,6 +81,9 @@ export class Gateway {
   #admin: http.Server | undefined;
   #now: () => number;
   #watcher: ConfigWatcher | undefined;
+  #https: http.Server | undefined;
+  #inFlight = 0;
+  #draining = false;
   #reloading: Promise<void> | undefined;
   #reloadAgain = false;
 
@@ -81,12 +91,21 @@ export class Gateway {
     this.options = { host: '0.0.0.0', globalTimeoutMs: 120_000, ...options };
     this.logger = options.logger ?? createLogger('info');
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.sender = options.sender ?? createHttpSender({ connectTimeoutMs: options.connectTimeoutMs ?? 30_000 });
+    this.sender = options.sender ?? createHttpSender({ connectTimeoutMs: options.connectTimeoutMs ?? 30_000, ...(options.outboundTls ? { tls: options.outboundTls } : {}) });
     this.#now = options.now ?? Date.now;
   }
 
   get current(): Generation | undefined {
     return this.#current;
+  }
+
+  /** Requests being answered right now. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  get draining(): boolean {
+    return this.#draining;
   }
 
   get lastErrors(): Diagnostic[] {
@@ -145,26 +164,51 @@ export class Gateway {
   }
 
   /** Load the config and open the listeners. Resolves with the bound ports. */
-  async start(): Promise<{ http: AddressInfo; admin: AddressInfo } | { diagnostics: Diagnostic[] }> {
+  async start(): Promise<{ http: AddressInfo; https?: AddressInfo; admin: AddressInfo } | { diagnostics: Diagnostic[] }> {
     const r = await this.reload();
     if (!r.generation) return { diagnostics: r.diagnostics };
-    this.#http = createHttpListener({
+    const listenerOptions = (scheme: 'http' | 'https') => ({
       current: () => this.#current,
       logger: this.logger,
-      scheme: 'http',
+      scheme,
       maxHeaderSize: this.options.maxHeaderSize ?? 16384,
-      onDone: (i) => this.metrics.request(i),
+      onDone: (i: Parameters<Metrics['request']>[0]) => this.metrics.request(i),
+      onStart: () => void this.#inFlight++,
+      onClose: () => void this.#inFlight--,
+      draining: () => this.#draining,
     });
+    this.#http = createHttpListener(listenerOptions('http'));
+    if (this.options.tls) this.#https = createHttpListener({ ...listenerOptions('https'), tls: { cert: this.options.tls.cert, key: this.options.tls.key, minVersion: 'TLSv1.2' } });
     this.#admin = createAdminServer(this);
     const host = this.options.host;
     const httpAddr = await listen(this.#http, this.options.httpPort ?? 8280, host);
+    const httpsAddr = this.#https ? await listen(this.#https, this.options.httpsPort ?? 8243, host) : undefined;
     const adminAddr = await listen(this.#admin, this.options.adminPort ?? 9164, this.options.adminHost ?? host);
     if (this.options.watch !== false) {
       const debounceMs = this.options.watchDebounceMs ?? 150;
       this.#watcher = new ConfigWatcher(this.options.configDir, () => void this.queueReload(), { debounceMs });
       await this.#watcher.start();
     }
-    return { http: httpAddr, admin: adminAddr };
+    return httpsAddr ? { http: httpAddr, https: httpsAddr, admin: adminAddr } : { http: httpAddr, admin: adminAddr };
+  }
+
+  /**
+   * Graceful stop (SIGTERM): readiness turns 503, the listeners stop accepting, requests in
+   * flight finish (up to `graceMs`), then everything closes. Resolves true when none was cut.
+   */
+  async drain(graceMs: number): Promise<boolean> {
+    this.#draining = true;
+    this.#watcher?.close();
+    for (const s of [this.#http, this.#https]) {
+      if (!s) continue;
+      s.close();
+      s.closeIdleConnections();
+    }
+    const deadline = Date.now() + graceMs;
+    while (this.#inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const clean = this.#inFlight === 0;
+    await this.stop();
+    return clean;
   }
 
   async stop(): Promise<void> {
@@ -176,7 +220,7 @@ export class Gateway {
         s.closeIdleConnections();
         setTimeout(() => s.closeAllConnections(), 2000).unref();
       });
-    await Promise.all([close(this.#http), close(this.#admin)]);
+    await Promise.all([close(this.#http), close(this.#https), close(this.#admin)]);
     await this.sender.close();
   }
 }

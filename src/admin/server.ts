@@ -18,6 +18,7 @@ export function createAdminServer(gw: Gateway): http.Server {
     if (method === 'GET' && url === '/health/live') return json(res, 200, { status: 'live' });
     if (method === 'GET' && url === '/health/ready') {
       const g = gw.current;
+      if (gw.draining) return json(res, 503, { status: 'draining', inFlight: gw.inFlight });
       return g
         ? json(res, 200, { status: 'ready', generation: g.id, errors: gw.lastErrors.length })
         : json(res, 503, { status: 'not ready', errors: gw.lastErrors });

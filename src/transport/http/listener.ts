@@ -22,6 +22,11 @@ export interface ListenerOptions {
   headersTimeoutMs?: number;
   /** Called when a request has been answered (metrics, access log). */
   onDone?(info: { status: number; method: string; path: string; ms: number; api: string | undefined }): void;
+  /** In-flight accounting (graceful drain): called when a request starts and when its exchange closes. */
+  onStart?(): void;
+  onClose?(): void;
+  /** While draining, answers carry Connection: close so clients move to another instance. */
+  draining?(): boolean;
   tls?: https.ServerOptions;
 }
 
@@ -127,6 +132,11 @@ function badRequest(res: http.ServerResponse, status: number, description: strin
 /** Handle one request against the current generation. */
 export function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, opts: ListenerOptions): void {
   const started = process.hrtime.bigint();
+  if (opts.onStart) {
+    opts.onStart();
+    res.once('close', opts.onClose!);
+  }
+  if (opts.draining?.()) res.shouldKeepAlive = false;
   const gen = opts.current();
   const method = req.method ?? 'GET';
   const rawPath = req.url ?? '/';

@@ -2,6 +2,7 @@
 // failures become MediationErrors with Synapse's numeric codes (101503 refused, 101504 timeout,
 // 101505 closed, 101508 connect timeout). Measure before changing: every backend call goes here.
 
+import tls from 'node:tls';
 import { Agent } from 'undici';
 import type { Readable } from 'node:stream';
 import { MediationError } from '../../errors/codes.js';
@@ -11,7 +12,18 @@ import type { BackendResponse, OutboundRequest, Sender } from '../../endpoints/t
 /** Endpoint timeouts shorter than this use a precise timer instead of undici's coarse ones. */
 const PRECISE_TIMEOUT_BELOW_MS = 30_000;
 
+export interface OutboundTls {
+  /** Extra trusted CA certificates (added to Node's default roots). */
+  ca?: Buffer[];
+  /** WSO2's HostnameVerifier: Strict (default), AllowAll, DefaultAndLocalhost. */
+  hostnameVerifier?: 'Strict' | 'AllowAll' | 'DefaultAndLocalhost';
+  /** Client certificate for mutual TLS. */
+  cert?: Buffer;
+  key?: Buffer;
+}
+
 export interface SenderOptions {
+  tls?: OutboundTls;
   /** TCP connect timeout in ms. */
   connectTimeoutMs?: number;
   /** Idle keep-alive time for pooled backend connections. */
@@ -26,7 +38,7 @@ export function createHttpSender(opts: SenderOptions = {}): Sender {
     keepAliveMaxTimeout: 600_000,
     connections: opts.connections ?? 256,
     pipelining: 1,
-    connect: { timeout: opts.connectTimeoutMs ?? 30_000 },
+    connect: { timeout: opts.connectTimeoutMs ?? 30_000, ...tlsConnectOptions(opts.tls) },
   });
   return {
     async send(req: OutboundRequest): Promise<BackendResponse> {
@@ -76,6 +88,26 @@ export function createHttpSender(opts: SenderOptions = {}): Sender {
   };
 }
 
+/**
+ * TLS options for backend connections. The chain is always verified; only the hostname check
+ * follows HostnameVerifier (AllowAll skips it, DefaultAndLocalhost skips it for loopback names).
+ */
+function tlsConnectOptions(t: OutboundTls | undefined): Record<string, unknown> {
+  if (!t) return {};
+  const o: Record<string, unknown> = {};
+  if (t.ca?.length) o.ca = [...tls.rootCertificates, ...t.ca.map((b) => b.toString('utf8'))];
+  if (t.cert && t.key) {
+    o.cert = t.cert;
+    o.key = t.key;
+  }
+  if (t.hostnameVerifier === 'AllowAll') o.checkServerIdentity = () => undefined;
+  else if (t.hostnameVerifier === 'DefaultAndLocalhost') {
+    o.checkServerIdentity = (host: string, cert: tls.PeerCertificate) =>
+      host === 'localhost' || host === '127.0.0.1' || host === '::1' ? undefined : tls.checkServerIdentity(host, cert);
+  }
+  return o;
+}
+
 /** Map an undici/socket error to Synapse's transport error code. */
 export function mapTransportError(e: unknown, where: string): MediationError {
   const err = e as { code?: string; message?: string; cause?: { code?: string } };
@@ -107,6 +139,10 @@ export function mapTransportError(e: unknown, where: string): MediationError {
     case 'UND_ERR_INVALID_ARG':
       return new MediationError('AXON_MED_BAD_HEADER_VALUE', 'the backend request is not valid HTTP', { detail, cause: e });
     default:
+      if (typeof code === 'string' && (code.startsWith('ERR_TLS') || /CERT|SELF_SIGNED|UNABLE_TO_/.test(code))) {
+        // the TLS handshake failed: Synapse reports it as a failed connection
+        return new MediationError('AXON_EP_CONNECT_FAILED', 'Error connecting to the back end', { detail, cause: e });
+      }
       if (typeof code === 'string' && code.startsWith('HPE_')) {
         return new MediationError('AXON_EP_PROTOCOL', 'the back end broke the HTTP protocol', { detail, cause: e });
       }

@@ -1,0 +1,61 @@
+// deployment.toml: WSO2 key names where WSO2 has them, every problem named by its key.
+
+import { expect } from 'chai';
+import path from 'node:path';
+import { DeploymentError, parseDeployment } from '../../../src/config/deployment.js';
+
+describe('config: deployment.toml', () => {
+  it('reads listeners, TLS files, limits, timeouts and log level', () => {
+    const d = parseDeployment(
+      `[server]
+bind_address = "127.0.0.1"
+[transport.http]
+listener.port = 8290
+listener.max_body_size = 2048
+[transport.https]
+listener.port = 8253
+listener.certificate = "tls/cert.pem"
+listener.private_key = "tls/key.pem"
+[transport.passthru_https.sender.parameters]
+HostnameVerifier = "AllowAll"
+[truststore]
+file_name = ["ca1.pem", "ca2.pem"]
+[synapse_properties]
+'synapse.global_timeout_interval' = 30000
+[log]
+level = "warn"
+`,
+      '/etc/axon/deployment.toml',
+    );
+    expect(d).to.deep.equal({
+      host: '127.0.0.1',
+      httpPort: 8290,
+      maxBodyBytes: 2048,
+      httpsPort: 8253,
+      tlsCertFile: path.resolve('/etc/axon/tls/cert.pem'),
+      tlsKeyFile: path.resolve('/etc/axon/tls/key.pem'),
+      hostnameVerifier: 'AllowAll',
+      trustedCaFiles: [path.resolve('/etc/axon/ca1.pem'), path.resolve('/etc/axon/ca2.pem')],
+      globalTimeoutMs: 30000,
+      logLevel: 'warn',
+    });
+  });
+
+  it('names unknown keys, bad values and half-configured TLS', () => {
+    try {
+      parseDeployment(`[transport.http]\nlistener.port = 70000\nlistener.prot = 1\n[transport.https]\nlistener.certificate = "c.pem"\n[log]\nlevel = "loud"\n`, '/x/deployment.toml');
+      expect.fail('should throw');
+    } catch (e) {
+      expect(e).to.be.instanceOf(DeploymentError);
+      const p = (e as DeploymentError).problems.join('\n');
+      expect(p).to.contain('transport.http.listener.port must be a port number');
+      expect(p).to.contain('unknown setting "transport.http.listener.prot"');
+      expect(p).to.contain('log.level must be');
+      expect(p).to.contain('needs both transport.https.listener.certificate and transport.https.listener.private_key');
+    }
+  });
+
+  it('reports TOML syntax errors with their position', () => {
+    expect(() => parseDeployment('[log\nlevel = 1', '/x/d.toml')).to.throw(DeploymentError, /\/x\/d\.toml: \d+:\d+ /);
+  });
+});
