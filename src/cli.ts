@@ -166,7 +166,10 @@ async function main(argv: string[]): Promise<void> {
     stopping = true;
     logger.log('info', 'draining', { signal, inFlight: gw.inFlight, graceMs: drainMs });
     gw.drain(drainMs).then(
-      (clean) => process.exit(clean ? 0 : 1),
+      (clean) => {
+        logger.flush?.();
+        process.exit(clean ? 0 : 1);
+      },
       () => process.exit(1),
     );
   };

@@ -16,7 +16,7 @@ import { createHttpSender } from './transport/http/sender.js';
 import type { Sender } from './endpoints/types.js';
 import type { OutboundTls } from './transport/http/sender.js';
 import { createAdminServer } from './admin/server.js';
-import { Metrics } from './admin/metrics.js';
+import { Metrics, type RequestInfo } from './admin/metrics.js';
 import { ConfigWatcher } from './config/watch.js';
 
 export interface GatewayOptions {
@@ -56,7 +56,7 @@ export interface LoadResult {
 /** Load, read, link and compile a config folder. Never throws for config problems. */
 export async function loadGeneration(
   dir: string,
-  opts: { sender: Sender; logger: Logger; limits: PayloadLimits; globalTimeoutMs: number; now: () => number },
+  opts: { sender: Sender; logger: Logger; limits: PayloadLimits; globalTimeoutMs: number; now: () => number; metrics?: Metrics },
   registry: MediatorRegistry = builtinRegistry(),
 ): Promise<LoadResult> {
   const diag = new Diagnostics();
@@ -74,7 +74,7 @@ export class Gateway {
   readonly logger: Logger;
   readonly limits: PayloadLimits;
   readonly sender: Sender;
-  readonly metrics = new Metrics();
+  readonly metrics: Metrics;
   #current: Generation | undefined;
   #lastErrors: Diagnostic[] = [];
   #http: http.Server | undefined;
@@ -93,6 +93,7 @@ export class Gateway {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.sender = options.sender ?? createHttpSender({ connectTimeoutMs: options.connectTimeoutMs ?? 30_000, ...(options.outboundTls ? { tls: options.outboundTls } : {}) });
     this.#now = options.now ?? Date.now;
+    this.metrics = new Metrics({ inFlight: () => this.#inFlight });
   }
 
   get current(): Generation | undefined {
@@ -120,11 +121,12 @@ export class Gateway {
       limits: this.limits,
       globalTimeoutMs: this.options.globalTimeoutMs,
       now: this.#now,
+      metrics: this.metrics,
     });
     if (result.generation) {
       this.#current = result.generation;
       this.#lastErrors = [];
-      this.metrics.reloads.success++;
+      this.metrics.reload(true, result.generation.id);
       this.logger.log('info', 'configuration loaded', {
         generation: result.generation.id,
         apis: result.generation.apis.size,
@@ -133,7 +135,7 @@ export class Gateway {
       });
     } else {
       this.#lastErrors = result.diagnostics.filter((d) => d.severity === 'error');
-      this.metrics.reloads.failure++;
+      this.metrics.reload(false, this.#current?.id);
       this.logger.log('error', 'configuration has errors; keeping the current one', { errors: this.#lastErrors.length });
     }
     return result;
@@ -172,7 +174,13 @@ export class Gateway {
       logger: this.logger,
       scheme,
       maxHeaderSize: this.options.maxHeaderSize ?? 16384,
-      onDone: (i: Parameters<Metrics['request']>[0]) => this.metrics.request(i),
+      onDone: (i: RequestInfo & { path: string }) => {
+        this.metrics.request(i);
+        // one access line per request; the path is the request path without its query
+        if (this.logger.enabled('info')) {
+          this.logger.log('info', 'request', { method: i.method, path: i.path, status: i.status, ms: Math.round(i.ms * 1000) / 1000, api: i.api, resource: i.resource, generation: this.#current?.id });
+        }
+      },
       onStart: () => void this.#inFlight++,
       onClose: () => void this.#inFlight--,
       draining: () => this.#draining,

@@ -1,41 +1,92 @@
-// Admin: request and reload counters, rendered in Prometheus text format on /metrics.
-// Labels come from config (API names) and status codes, never from raw client paths.
+// Admin: Prometheus metrics through prom-client, one registry per gateway. Labels come from
+// config (API names, resource templates, endpoint names) and status codes, never from raw
+// client paths, so their number is bounded by the config.
 
-export class Metrics {
-  readonly reloads = { success: 0, failure: 0 };
-  // api -> status -> count (no string building per request)
-  readonly #requests = new Map<string, Map<number, number>>();
-  readonly #durationSum = new Map<string, number>();
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-  request(i: { status: number; api: string | undefined; ms: number }): void {
-    const api = i.api ?? '';
-    let byStatus = this.#requests.get(api);
-    if (!byStatus) this.#requests.set(api, (byStatus = new Map()));
-    byStatus.set(i.status, (byStatus.get(i.status) ?? 0) + 1);
-    this.#durationSum.set(api, (this.#durationSum.get(api) ?? 0) + i.ms / 1000);
-  }
-
-  render(generation: number | undefined): string {
-    const lines: string[] = [];
-    lines.push('# HELP axon_http_requests_total Requests answered, by API and status code.');
-    lines.push('# TYPE axon_http_requests_total counter');
-    for (const [api, byStatus] of this.#requests) {
-      for (const [code, v] of byStatus) lines.push(`axon_http_requests_total{api="${esc(api)}",code="${code}"} ${v}`);
-    }
-    lines.push('# HELP axon_http_request_duration_seconds_sum Total time spent answering requests, by API.');
-    lines.push('# TYPE axon_http_request_duration_seconds_sum counter');
-    for (const [api, v] of this.#durationSum) lines.push(`axon_http_request_duration_seconds_sum{api="${esc(api)}"} ${v}`);
-    lines.push('# HELP axon_config_reloads_total Config loads, by result.');
-    lines.push('# TYPE axon_config_reloads_total counter');
-    lines.push(`axon_config_reloads_total{result="success"} ${this.reloads.success}`);
-    lines.push(`axon_config_reloads_total{result="failure"} ${this.reloads.failure}`);
-    lines.push('# HELP axon_config_generation The generation number being served.');
-    lines.push('# TYPE axon_config_generation gauge');
-    lines.push(`axon_config_generation ${generation ?? 0}`);
-    return lines.join('\n') + '\n';
-  }
+export interface RequestInfo {
+  status: number;
+  method: string;
+  api: string | undefined;
+  resource?: string | undefined;
+  ms: number;
 }
 
-function esc(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+export type UpstreamOutcome = 'success' | 'timeout' | 'connect_error' | 'closed' | 'fault';
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly #requests: Counter<'api' | 'resource' | 'method' | 'code'>;
+  readonly #duration: Histogram<'api' | 'method'>;
+  readonly #upstream: Counter<'endpoint' | 'outcome'>;
+  readonly #upstreamDuration: Histogram<'endpoint'>;
+  readonly #reloads: Counter<'result'>;
+  readonly #generation: Gauge;
+  readonly #lastReload: Gauge;
+  /** Success and failure counts, kept for the admin JSON too. */
+  readonly reloads = { success: 0, failure: 0 };
+
+  constructor(opts: { processMetrics?: boolean; inFlight?: () => number } = {}) {
+    const r = this.registry;
+    this.#requests = new Counter({ name: 'axon_http_requests_total', help: 'Requests answered, by API, resource template, method and status code.', labelNames: ['api', 'resource', 'method', 'code'], registers: [r] });
+    this.#duration = new Histogram({
+      name: 'axon_http_request_duration_seconds',
+      help: 'Time from request to response, by API and method.',
+      labelNames: ['api', 'method'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [r],
+    });
+    this.#upstream = new Counter({ name: 'axon_upstream_requests_total', help: 'Backend calls by endpoint and outcome.', labelNames: ['endpoint', 'outcome'], registers: [r] });
+    this.#upstreamDuration = new Histogram({
+      name: 'axon_upstream_request_duration_seconds',
+      help: 'Time to the backend response headers, by endpoint.',
+      labelNames: ['endpoint'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [r],
+    });
+    this.#reloads = new Counter({ name: 'axon_config_reloads_total', help: 'Config loads, by result.', labelNames: ['result'], registers: [r] });
+    this.#generation = new Gauge({ name: 'axon_config_generation', help: 'The config generation being served.', registers: [r] });
+    this.#lastReload = new Gauge({ name: 'axon_config_last_reload_success_timestamp_seconds', help: 'When the last good config was loaded.', registers: [r] });
+    const inFlight = opts.inFlight;
+    new Gauge({
+      name: 'axon_http_requests_in_flight',
+      help: 'Requests being answered.',
+      registers: [r],
+      collect() {
+        if (inFlight) this.set(inFlight());
+      },
+    });
+    if (opts.processMetrics !== false) collectDefaultMetrics({ register: r, prefix: 'axon_' });
+  }
+
+  request(i: RequestInfo): void {
+    const api = i.api ?? '';
+    this.#requests.inc({ api, resource: i.resource ?? '', method: i.method, code: String(i.status) });
+    this.#duration.observe({ api, method: i.method }, i.ms / 1000);
+  }
+
+  upstream(endpoint: string, outcome: UpstreamOutcome, ms: number): void {
+    this.#upstream.inc({ endpoint, outcome });
+    if (outcome === 'success') this.#upstreamDuration.observe({ endpoint }, ms / 1000);
+  }
+
+  reload(ok: boolean, generation: number | undefined): void {
+    if (ok) {
+      this.reloads.success++;
+      this.#reloads.inc({ result: 'success' });
+      this.#lastReload.set(Date.now() / 1000);
+    } else {
+      this.reloads.failure++;
+      this.#reloads.inc({ result: 'failure' });
+    }
+    if (generation !== undefined) this.#generation.set(generation);
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
 }

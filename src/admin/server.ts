@@ -15,7 +15,7 @@ export function createAdminServer(gw: Gateway): http.Server {
     const url = (req.url ?? '/').split('?')[0];
     const method = req.method ?? 'GET';
     req.resume();
-    if (method === 'GET' && url === '/health/live') return json(res, 200, { status: 'live' });
+    if (method === 'GET' && url === '/health/live') return json(res, 200, { status: 'live', pid: process.pid });
     if (method === 'GET' && url === '/health/ready') {
       const g = gw.current;
       if (gw.draining) return json(res, 503, { status: 'draining', inFlight: gw.inFlight });
@@ -42,9 +42,15 @@ export function createAdminServer(gw: Gateway): http.Server {
       });
     }
     if (method === 'GET' && url === '/metrics') {
-      const b = Buffer.from(gw.metrics.render(gw.current?.id));
-      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4', 'Content-Length': String(b.length) });
-      return res.end(b);
+      gw.metrics.render().then(
+        (text) => {
+          const b = Buffer.from(text);
+          res.writeHead(200, { 'Content-Type': gw.metrics.contentType, 'Content-Length': String(b.length) });
+          res.end(b);
+        },
+        (e: unknown) => json(res, 500, { error: String(e) }),
+      );
+      return;
     }
     if (method === 'POST' && url === '/admin/reload') {
       gw.reload().then(

@@ -26,6 +26,8 @@ export interface GenerationOptions {
   /** synapse.global_timeout_interval in ms. */
   globalTimeoutMs: number;
   now: () => number;
+  /** Backend call outcomes per endpoint (metrics), optional. */
+  metrics?: { upstream(endpoint: string, outcome: 'success' | 'timeout' | 'connect_error' | 'closed' | 'fault', ms: number): void };
 }
 
 interface CompiledResource {
@@ -169,7 +171,7 @@ class Compiler implements CompileContext {
     this.#reg = reg;
     this.#seqNodes = new Map(gen.set.sequences.map((s) => [s.name, s]));
     this.#epNodes = new Map(gen.set.endpoints.filter((e) => e.name !== undefined).map((e) => [e.name!, e]));
-    this.#leafOpts = { sender: opts.sender, globalTimeoutMs: opts.globalTimeoutMs };
+    this.#leafOpts = { sender: opts.sender, globalTimeoutMs: opts.globalTimeoutMs, ...(opts.metrics ? { metrics: opts.metrics } : {}) };
     this.logger = opts.logger;
     this.globalTimeoutMs = opts.globalTimeoutMs;
   }

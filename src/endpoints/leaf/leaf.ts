@@ -17,6 +17,16 @@ export interface LeafOptions {
   sender: Sender;
   /** synapse.global_timeout_interval: used when the endpoint sets no <timeout>. */
   globalTimeoutMs: number;
+  /** Backend call outcomes (metrics). */
+  metrics?: { upstream(endpoint: string, outcome: 'success' | 'timeout' | 'connect_error' | 'closed' | 'fault', ms: number): void };
+}
+
+function outcomeOf(e: unknown): 'timeout' | 'connect_error' | 'closed' | 'fault' {
+  const code = e instanceof MediationError ? e.synapseCode : 0;
+  if (code === 101504) return 'timeout';
+  if (code === 101503 || code === 101508) return 'connect_error';
+  if (code === 101505) return 'closed';
+  return 'fault';
 }
 
 type UrlResolver = (mc: MessageContext) => string;
@@ -66,6 +76,7 @@ export class LeafEndpoint implements Endpoint {
   readonly #timeoutMs: number;
   readonly #properties: CompiledProperty[];
   readonly #sender: Sender;
+  readonly #metrics: LeafOptions['metrics'];
   #checkedOrigin: string | undefined;
 
   constructor(
@@ -85,6 +96,7 @@ export class LeafEndpoint implements Endpoint {
     this.#timeoutMs = t && t.responseAction !== 'never' && t.durationMs !== undefined ? t.durationMs : opts.globalTimeoutMs;
     this.#properties = properties;
     this.#sender = opts.sender;
+    this.#metrics = opts.metrics;
   }
 
   async send(mc: MessageContext): Promise<BackendResponse> {
@@ -105,7 +117,19 @@ export class LeafEndpoint implements Endpoint {
       const p = mc.loadBody();
       if (p) await p;
     }
-    return this.#sender.send(buildOutbound(mc, origin, path, this.#method, this.#format, this.#timeoutMs));
+    const out = buildOutbound(mc, origin, path, this.#method, this.#format, this.#timeoutMs);
+    const metrics = this.#metrics;
+    if (!metrics) return this.#sender.send(out);
+    const t0 = performance.now();
+    const label = this.name ?? `anonymous:${origin}`;
+    try {
+      const res = await this.#sender.send(out);
+      metrics.upstream(label, 'success', performance.now() - t0);
+      return res;
+    } catch (e) {
+      metrics.upstream(label, outcomeOf(e), performance.now() - t0);
+      throw e;
+    }
   }
 }
 

@@ -21,7 +21,7 @@ export interface ListenerOptions {
   /** Time allowed to receive the request headers. */
   headersTimeoutMs?: number;
   /** Called when a request has been answered (metrics, access log). */
-  onDone?(info: { status: number; method: string; path: string; ms: number; api: string | undefined }): void;
+  onDone?(info: { status: number; method: string; path: string; ms: number; api: string | undefined; resource: string | undefined }): void;
   /** In-flight accounting (graceful drain): called when a request starts and when its exchange closes. */
   onStart?(): void;
   onClose?(): void;
@@ -164,11 +164,12 @@ export function handleRequest(req: http.IncomingMessage, res: http.ServerRespons
   }
   const exchange = new Exchange(req, res, method, rawPath, opts.scheme, opts.logger);
   let apiName: string | undefined;
+  let resourceName: string | undefined;
   if (opts.onDone) {
     const onDone = opts.onDone;
     res.once('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      onDone({ status: exchange.status || res.statusCode, method, path: pathOnly, ms, api: apiName });
+      onDone({ status: exchange.status || res.statusCode, method, path: pathOnly, ms, api: apiName, resource: resourceName });
     });
   }
   const h = req.headers;
@@ -197,7 +198,10 @@ export function handleRequest(req: http.IncomingMessage, res: http.ServerRespons
     req.resume();
     return;
   }
-  if (d.kind === 'match') apiName = d.api.name;
+  if (d.kind === 'match') {
+    apiName = d.api.name;
+    resourceName = d.resource.uriTemplate ?? d.resource.urlMapping ?? 'default';
+  }
   const headers = HeaderMap.fromRaw(req.rawHeaders);
   const payload = withBody ? Payload.fromStream(req, contentType) : Payload.empty();
   if (!withBody) req.resume();
