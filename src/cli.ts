@@ -2,14 +2,16 @@
 // Command line (CONTRACT.md): `axon serve` and `axon validate`. Flags win over AXON_* environment
 // variables, which win over defaults. Exit codes: 0 ok, 1 config problems, 2 usage error.
 
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { DeploymentError, loadDeployment, type DeploymentSettings } from './config/deployment.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from './config/diagnostics.js';
 import { Gateway, loadGeneration } from './gateway.js';
-import { createLogger, isLogLevel, type LogLevel } from './runtime/logger.js';
+import { createLogger, isLogLevel, type Logger, type LogLevel } from './runtime/logger.js';
 import { DEFAULT_LIMITS } from './runtime/payload.js';
 import { createHttpSender } from './transport/http/sender.js';
 
@@ -98,8 +100,13 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command !== 'serve') usage(`unknown command "${command}"`);
 
-  const workers = setting(values, 'workers');
-  if (workers !== undefined && workers !== '1') usage('--workers: only 1 worker process is supported in this version');
+  const workersRaw = setting(values, 'workers') ?? '1';
+  const workers = workersRaw === 'auto' ? os.availableParallelism() : Number(workersRaw);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) usage(`--workers must be a number from 1 to 64 or "auto", not "${workersRaw}"`);
+  if (workers > 1 && cluster.isPrimary) {
+    runPrimary(workers, logger);
+    return;
+  }
   const deploymentFile = setting(values, 'deployment') ?? (existsSync(path.join(configDir, 'deployment.toml')) ? path.join(configDir, 'deployment.toml') : undefined);
   let dep: DeploymentSettings = {};
   if (deploymentFile !== undefined) {
@@ -157,9 +164,12 @@ async function main(argv: string[]): Promise<void> {
     await gw.stop();
     process.exit(1);
   }
-  process.stdout.write(`listening http ${started.http.address}:${started.http.port}\n`);
-  if (started.https) process.stdout.write(`listening https ${started.https.address}:${started.https.port}\n`);
-  process.stdout.write(`listening admin ${started.admin.address}:${started.admin.port}\n`);
+  const lines = [`listening http ${started.http.address}:${started.http.port}`];
+  if (started.https) lines.push(`listening https ${started.https.address}:${started.https.port}`);
+  lines.push(`listening admin ${started.admin.address}:${started.admin.port}`);
+  // in a cluster the primary prints the (shared) ports once
+  if (cluster.isWorker) process.send!({ type: 'axon:listening', lines });
+  else process.stdout.write(lines.join('\n') + '\n');
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1);
@@ -175,6 +185,51 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * --workers N: N processes share the listeners (node:cluster); each loads and reloads the config
+ * on its own. The primary prints the listening lines once, replaces a worker that dies, and on
+ * SIGTERM lets every worker drain, exiting 0 only when all of them did.
+ */
+function runPrimary(n: number, logger: Logger): void {
+  cluster.setupPrimary({ execArgv: [...new Set(['--no-node-snapshot', ...process.execArgv])] });
+  let printed = false;
+  let stopping = false;
+  let listening = 0;
+  let worst = 0;
+  for (let i = 0; i < n; i++) cluster.fork();
+  cluster.on('message', (_w, msg: { type?: string; lines?: string[] }) => {
+    if (msg?.type !== 'axon:listening') return;
+    listening++;
+    if (!printed && msg.lines) {
+      printed = true;
+      process.stdout.write(msg.lines.join('\n') + '\n');
+    }
+  });
+  cluster.on('exit', (w, code) => {
+    worst = Math.max(worst, code ?? 1);
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(worst);
+      return;
+    }
+    if (listening === 0) {
+      // a worker failed before serving (config errors were printed by it): stop everything
+      stopping = true;
+      for (const x of Object.values(cluster.workers ?? {})) x?.process.kill('SIGTERM');
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(code || 1);
+      return;
+    }
+    logger.log('error', 'a worker exited; starting another', { pid: w.process.pid, code });
+    cluster.fork();
+  });
+  const stop = () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
