@@ -36,6 +36,15 @@ const OPTIONS = {
   'global-timeout': { type: 'string' },
   'no-watch': { type: 'boolean' },
   'drain-timeout': { type: 'string' },
+  'max-header-size': { type: 'string' },
+  'connect-timeout': { type: 'string' },
+  'socket-timeout': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'trust-ca': { type: 'string' },
+  'hostname-verifier': { type: 'string' },
+  'client-cert': { type: 'string' },
+  'client-key': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -100,13 +109,6 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command !== 'serve') usage(`unknown command "${command}"`);
 
-  const workersRaw = setting(values, 'workers') ?? '1';
-  const workers = workersRaw === 'auto' ? os.availableParallelism() : Number(workersRaw);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) usage(`--workers must be a number from 1 to 64 or "auto", not "${workersRaw}"`);
-  if (workers > 1 && cluster.isPrimary) {
-    runPrimary(workers, logger);
-    return;
-  }
   const deploymentFile = setting(values, 'deployment') ?? (existsSync(path.join(configDir, 'deployment.toml')) ? path.join(configDir, 'deployment.toml') : undefined);
   let dep: DeploymentSettings = {};
   if (deploymentFile !== undefined) {
@@ -116,6 +118,30 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(`axon: ${e instanceof DeploymentError ? e.message : `cannot read ${deploymentFile}: ${(e as Error).message}`}\n`);
       process.exit(1);
     }
+  }
+  // flags and AXON_* variables win over deployment.toml
+  const fileSetting = (name: Flag, fromFile: string | undefined) => {
+    const v = setting(values, name);
+    return v !== undefined ? path.resolve(v) : fromFile;
+  };
+  dep.tlsCertFile = fileSetting('tls-cert', dep.tlsCertFile);
+  dep.tlsKeyFile = fileSetting('tls-key', dep.tlsKeyFile);
+  dep.clientCertFile = fileSetting('client-cert', dep.clientCertFile);
+  dep.clientKeyFile = fileSetting('client-key', dep.clientKeyFile);
+  const trust = setting(values, 'trust-ca');
+  if (trust !== undefined) dep.trustedCaFiles = trust.split(',').filter(Boolean).map((f) => path.resolve(f));
+  const hv = setting(values, 'hostname-verifier');
+  if (hv !== undefined) {
+    if (hv !== 'Strict' && hv !== 'AllowAll' && hv !== 'DefaultAndLocalhost') usage('--hostname-verifier must be Strict, AllowAll or DefaultAndLocalhost');
+    dep.hostnameVerifier = hv;
+  }
+  if ((dep.tlsCertFile === undefined) !== (dep.tlsKeyFile === undefined)) usage('HTTPS needs both a certificate and a key (--tls-cert and --tls-key)');
+  const workersRaw = setting(values, 'workers') ?? (dep.workers !== undefined ? String(dep.workers) : '1');
+  const workers = workersRaw === 'auto' ? os.availableParallelism() : Number(workersRaw);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) usage(`--workers must be a number from 1 to 64 or "auto", not "${workersRaw}"`);
+  if (workers > 1 && cluster.isPrimary) {
+    runPrimary(workers, logger);
+    return;
   }
   if (dep.logLevel && setting(values, 'log-level') === undefined) logger.level = dep.logLevel;
   const readPem = async (file: string | undefined): Promise<Buffer | undefined> => {
@@ -143,8 +169,9 @@ async function main(argv: string[]): Promise<void> {
     limits: { maxBodyBytes: positive(values, 'max-body-bytes', dep.maxBodyBytes ?? DEFAULT_LIMITS.maxBodyBytes) },
     globalTimeoutMs: positive(values, 'global-timeout', dep.globalTimeoutMs ?? 120_000),
     watch: !(values['no-watch'] === true || /^(1|true|yes)$/i.test(process.env.AXON_NO_WATCH ?? '')),
-    ...(dep.maxHeaderSize ? { maxHeaderSize: dep.maxHeaderSize } : {}),
-    ...(dep.connectTimeoutMs ? { connectTimeoutMs: dep.connectTimeoutMs } : {}),
+    maxHeaderSize: positive(values, 'max-header-size', dep.maxHeaderSize ?? 16384),
+    connectTimeoutMs: positive(values, 'connect-timeout', dep.connectTimeoutMs ?? 30_000),
+    ...(setting(values, 'socket-timeout') !== undefined || dep.socketTimeoutMs ? { socketTimeoutMs: positive(values, 'socket-timeout', dep.socketTimeoutMs ?? 180_000) } : {}),
     ...(cert && key ? { tls: { cert, key } } : {}),
     ...(ca || dep.hostnameVerifier || clientCert
       ? {

@@ -39,6 +39,8 @@ export interface GatewayOptions {
   globalTimeoutMs?: number;
   /** TCP connect timeout towards backends (ms). */
   connectTimeoutMs?: number;
+  /** Longest silence on a backend socket (ms). */
+  socketTimeoutMs?: number;
   maxHeaderSize?: number;
   now?: () => number;
   sender?: Sender;
@@ -91,7 +93,11 @@ export class Gateway {
     this.options = { host: '0.0.0.0', globalTimeoutMs: 120_000, ...options };
     this.logger = options.logger ?? createLogger('info');
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.sender = options.sender ?? createHttpSender({ connectTimeoutMs: options.connectTimeoutMs ?? 30_000, ...(options.outboundTls ? { tls: options.outboundTls } : {}) });
+    this.sender = options.sender ?? createHttpSender({
+        connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+        ...(options.socketTimeoutMs ? { socketTimeoutMs: options.socketTimeoutMs } : {}),
+        ...(options.outboundTls ? { tls: options.outboundTls } : {}),
+      });
     this.#now = options.now ?? Date.now;
     this.metrics = new Metrics({ inFlight: () => this.#inFlight });
   }

@@ -21,6 +21,9 @@ export interface DeploymentSettings {
   maxBodyBytes?: number;
   globalTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Longest silence on a backend socket (ms), on top of endpoint timeouts (http.socket.timeout). */
+  socketTimeoutMs?: number;
+  workers?: number;
   logLevel?: LogLevel;
   /** Outbound TLS: extra trusted CA certificates (PEM). */
   trustedCaFiles?: string[];
@@ -49,6 +52,8 @@ const KEYS: Record<string, (v: unknown, out: DeploymentSettings, p: Reader) => v
   'transport.http.listener.max_header_size': (v, o, p) => (o.maxHeaderSize = p.int('transport.http.listener.max_header_size', v)),
   'transport.http.listener.max_body_size': (v, o, p) => (o.maxBodyBytes = p.int('transport.http.listener.max_body_size', v)),
   'transport.http.sender.connect_timeout': (v, o, p) => (o.connectTimeoutMs = p.int('transport.http.sender.connect_timeout', v)),
+  'transport.http.socket_timeout': (v, o, p) => (o.socketTimeoutMs = p.int('transport.http.socket_timeout', v)),
+  'server.workers': (v, o, p) => (o.workers = p.int('server.workers', v)),
   'transport.https.listener.port': (v, o, p) => (o.httpsPort = p.port('transport.https.listener.port', v)),
   'transport.https.listener.certificate': (v, o, p) => (o.tlsCertFile = p.file('transport.https.listener.certificate', v)),
   'transport.https.listener.private_key': (v, o, p) => (o.tlsKeyFile = p.file('transport.https.listener.private_key', v)),

@@ -18,9 +18,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const cli = path.join(root, 'build/src/cli.js');
 const NS = 'xmlns="http://ws.apache.org/ns/synapse"';
 
-function serve(dir: string): Promise<{ child: ReturnType<typeof spawn>; ports: Record<string, number>; out: () => string }> {
-  const child = spawn(process.execPath, ['--no-node-snapshot', cli, 'serve', '--config', dir, '--http-port', '0', '--https-port', '0', '--admin-port', '0', '--host', '127.0.0.1', '--log-level', 'warn', '--no-watch'], {
+function serve(dir: string, extra: string[] = [], env: Record<string, string> = {}): Promise<{ child: ReturnType<typeof spawn>; ports: Record<string, number>; out: () => string }> {
+  const child = spawn(process.execPath, ['--no-node-snapshot', cli, 'serve', '--config', dir, '--http-port', '0', '--https-port', '0', '--admin-port', '0', '--host', '127.0.0.1', '--log-level', 'warn', '--no-watch', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let out = '';
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -88,6 +89,20 @@ describe('e2e: TLS in and out, and SIGTERM drain', function () {
       expect(JSON.parse(r.body)).to.deep.equal({ secure: true, url: '/b/x' });
       const plain = await request(`http://127.0.0.1:${s.ports.http}/s/y`);
       expect(plain.json()).to.deep.equal({ secure: true, url: '/b/y' });
+    } finally {
+      s.child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the same TLS settings from flags and AXON_* variables', async () => {
+    const dir = await writeConfig({
+      'api.xml': `<api ${NS} name="S" context="/s"><resource url-mapping="/*"><inSequence><send><endpoint><address uri="https://localhost:${tlsBackendPort}/b"/></endpoint></send></inSequence></resource></api>`,
+    });
+    const s = await serve(dir, ['--tls-cert', pki.certFile, '--tls-key', pki.keyFile], { AXON_TRUST_CA: pki.caFile, AXON_HOSTNAME_VERIFIER: 'Strict' });
+    try {
+      const r = await httpsGet(`https://localhost:${s.ports.https}/s/x`, pki.ca);
+      expect(JSON.parse(r.body)).to.deep.equal({ secure: true, url: '/b/x' });
     } finally {
       s.child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });

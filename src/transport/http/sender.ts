@@ -24,6 +24,8 @@ export interface OutboundTls {
 
 export interface SenderOptions {
   tls?: OutboundTls;
+  /** Longest silence allowed on a backend socket, whatever the endpoint timeout (ms). */
+  socketTimeoutMs?: number;
   /** TCP connect timeout in ms. */
   connectTimeoutMs?: number;
   /** Idle keep-alive time for pooled backend connections. */
@@ -33,6 +35,7 @@ export interface SenderOptions {
 }
 
 export function createHttpSender(opts: SenderOptions = {}): Sender {
+  const socketTimeout = opts.socketTimeoutMs ?? Number.MAX_SAFE_INTEGER;
   const agent = new Agent({
     keepAliveTimeout: opts.keepAliveTimeoutMs ?? 30_000,
     keepAliveMaxTimeout: 600_000,
@@ -41,7 +44,8 @@ export function createHttpSender(opts: SenderOptions = {}): Sender {
     connect: { timeout: opts.connectTimeoutMs ?? 30_000, ...tlsConnectOptions(opts.tls) },
   });
   return {
-    async send(req: OutboundRequest): Promise<BackendResponse> {
+    async send(out: OutboundRequest): Promise<BackendResponse> {
+      const req = socketTimeout < out.timeoutMs ? { ...out, timeoutMs: socketTimeout } : out;
       let res;
       // undici's own timers tick about once a second; short endpoint timeouts get a precise timer
       let timer: NodeJS.Timeout | undefined;

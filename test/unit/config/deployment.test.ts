@@ -24,6 +24,8 @@ file_name = ["ca1.pem", "ca2.pem"]
 'synapse.global_timeout_interval' = 30000
 [log]
 level = "warn"
+[transport.http.sender]
+connect_timeout = 5000
 `,
       '/etc/axon/deployment.toml',
     );
@@ -38,7 +40,9 @@ level = "warn"
       trustedCaFiles: [path.resolve('/etc/axon/ca1.pem'), path.resolve('/etc/axon/ca2.pem')],
       globalTimeoutMs: 30000,
       logLevel: 'warn',
+      connectTimeoutMs: 5000,
     });
+    expect(parseDeployment('[server]\nworkers = 2\n[transport.http]\nsocket_timeout = 60000\n', '/x/d.toml')).to.deep.equal({ workers: 2, socketTimeoutMs: 60000 });
   });
 
   it('names unknown keys, bad values and half-configured TLS', () => {
