@@ -2,11 +2,12 @@
 // `serve` on the bundled example config, answering real requests, stopping on SIGTERM.
 
 import { expect } from 'chai';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeConfig } from '../helpers/gateway.js';
 import { request } from '../helpers/client.js';
+import { serveCli } from '../helpers/cli.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
@@ -42,23 +43,8 @@ describe('e2e: axon command line', function () {
   });
 
   it('serve starts on the bundled example, answers its APIs, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--no-node-snapshot', cli, 'serve', '--config', path.join(root, 'sequences'), '--http-port', '0', '--admin-port', '0', '--host', '127.0.0.1', '--log-level', 'warn'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const ports = await new Promise<{ http: number; admin: number }>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no listening lines: ${out}`)), 10_000);
-      child.stdout!.on('data', (c: Buffer) => {
-        out += c.toString();
-        const h = out.match(/^listening http 127\.0\.0\.1:(\d+)$/m);
-        const a = out.match(/^listening admin 127\.0\.0\.1:(\d+)$/m);
-        if (h && a) {
-          clearTimeout(t);
-          resolve({ http: Number(h[1]), admin: Number(a[1]) });
-        }
-      });
-      child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-    });
+    const s = await serveCli(['--config', path.join(root, 'sequences')]);
+    const ports = { http: s.ports.http!, admin: s.ports.admin! };
     try {
       const live = await request(`http://127.0.0.1:${ports.admin}/health/live`);
       expect(live.status).to.equal(200);
@@ -73,9 +59,8 @@ describe('e2e: axon command line', function () {
       expect(direct.status).to.equal(200);
       expect(direct.json()).to.deep.equal({ room: '7', status: 'available', servedBy: 'demo-backend' });
     } finally {
-      child.kill('SIGTERM');
+      s.child.kill('SIGTERM');
     }
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    expect(code).to.equal(0);
+    expect(await s.exited).to.equal(0);
   });
 });

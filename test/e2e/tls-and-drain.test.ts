@@ -2,42 +2,20 @@
 // SIGTERM draining requests in flight without losing any.
 
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import https from 'node:https';
 import http from 'node:http';
 import { rmSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { writeConfig } from '../helpers/gateway.js';
 import { startBackend, type Backend } from '../helpers/backend.js';
 import { request } from '../helpers/client.js';
 import { makeTestPki, type TestPki } from '../helpers/tls.js';
+import { serveCli } from '../helpers/cli.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const cli = path.join(root, 'build/src/cli.js');
 const NS = 'xmlns="http://ws.apache.org/ns/synapse"';
 
-function serve(dir: string, extra: string[] = [], env: Record<string, string> = {}): Promise<{ child: ReturnType<typeof spawn>; ports: Record<string, number>; out: () => string }> {
-  const child = spawn(process.execPath, ['--no-node-snapshot', cli, 'serve', '--config', dir, '--http-port', '0', '--https-port', '0', '--admin-port', '0', '--host', '127.0.0.1', '--log-level', 'warn', '--no-watch', ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let out = '';
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`not listening: ${out}`)), 10_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const ports: Record<string, number> = {};
-      for (const m of out.matchAll(/^listening (\w+) 127\.0\.0\.1:(\d+)$/gm)) ports[m[1]!] = Number(m[2]);
-      if (ports.http && ports.admin) {
-        clearTimeout(t);
-        resolve({ child, ports, out: () => out });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
+function serve(dir: string, extra: string[] = [], env: Record<string, string> = {}) {
+  return serveCli(['--config', dir, '--https-port', '0', '--no-watch', ...extra], env);
 }
 
 function httpsGet(url: string, ca: Buffer): Promise<{ status: number; body: string }> {
@@ -129,7 +107,6 @@ describe('e2e: TLS in and out, and SIGTERM drain', function () {
       'api.xml': `<api ${NS} name="Slow" context="/slow"><resource url-mapping="/*"><inSequence><send><endpoint><address uri="${backend.url}/sleep/700"/></endpoint></send></inSequence></resource></api>`,
     });
     const s = await serve(dir);
-    const exited = new Promise<number | null>((r) => s.child.on('exit', (c) => r(c)));
     const agent = new http.Agent({ keepAlive: false });
     const inFlight = [1, 2, 3, 4, 5].map(() => request(`http://127.0.0.1:${s.ports.http}/slow`, { agent }));
     await new Promise((r) => setTimeout(r, 200));
@@ -139,7 +116,7 @@ describe('e2e: TLS in and out, and SIGTERM drain', function () {
     const results = await Promise.all(inFlight);
     expect(results.map((r) => r.status)).to.deep.equal([200, 200, 200, 200, 200]);
     expect(ready?.status).to.equal(503);
-    expect(await exited).to.equal(0);
+    expect(await s.exited).to.equal(0);
     rmSync(dir, { recursive: true, force: true });
   });
 });

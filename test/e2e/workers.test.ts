@@ -2,15 +2,12 @@
 // both reload a changed file, and SIGTERM stops them cleanly.
 
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeConfig } from '../helpers/gateway.js';
 import { request } from '../helpers/client.js';
+import { serveCli } from '../helpers/cli.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const cli = path.join(root, 'build/src/cli.js');
 const NS = 'xmlns="http://ws.apache.org/ns/synapse"';
 const api = (v: number) =>
   `<api ${NS} name="V" context="/v"><resource methods="GET" url-mapping="/*"><inSequence>` +
@@ -21,25 +18,9 @@ describe('e2e: --workers 2', function () {
 
   it('serves from two processes, reloads in both, and stops on SIGTERM', async () => {
     const dir = await writeConfig({ 'v.xml': api(1) });
-    const child = spawn(process.execPath, ['--no-node-snapshot', cli, 'serve', '--config', dir, '--workers', '2', '--http-port', '0', '--admin-port', '0', '--host', '127.0.0.1', '--log-level', 'warn'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const s = await serveCli(['--config', dir, '--workers', '2']);
+    const ports = { http: s.ports.http!, admin: s.ports.admin! };
     try {
-      const ports = await new Promise<{ http: number; admin: number }>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`not listening: ${out}`)), 15_000);
-        child.stdout!.on('data', (c: Buffer) => {
-          out += c.toString();
-          const h = out.match(/^listening http 127\.0\.0\.1:(\d+)$/m);
-          const a = out.match(/^listening admin 127\.0\.0\.1:(\d+)$/m);
-          if (h && a) {
-            clearTimeout(t);
-            resolve({ http: Number(h[1]), admin: Number(a[1]) });
-          }
-        });
-      });
       // both workers answer (the cluster hands connections out in turn)
       const pids = new Set<number>();
       for (let i = 0; i < 40 && pids.size < 2; i++) {
@@ -58,9 +39,9 @@ describe('e2e: --workers 2', function () {
         streak = v === 2 ? streak + 1 : 0;
       }
     } finally {
-      child.kill('SIGTERM');
+      s.child.kill('SIGTERM');
     }
-    expect(await exited).to.equal(0);
+    expect(await s.exited).to.equal(0);
     rmSync(dir, { recursive: true, force: true });
   });
 });
