@@ -32,7 +32,7 @@ export interface ReaderRegistry {
  * with AXON_CFG_UNSUPPORTED_ELEMENT rather than "unknown", so users see what to change.
  */
 export const UNSUPPORTED_SYNAPSE_ELEMENTS = new Set([
-  'makefault', 'fault', 'xslt', 'xquery', 'clone', 'iterate', 'aggregate', 'foreach', 'throttle', 'cache', 'callout',
+  'fault', 'xslt', 'xquery', 'clone', 'iterate', 'aggregate', 'foreach', 'throttle', 'cache', 'callout',
   'validate', 'class', 'pojoCommand', 'spring', 'bean', 'ejb', 'dblookup', 'dbreport', 'event', 'entitlementService',
   'oauthService', 'rewrite', 'smooks', 'store', 'transaction', 'router', 'conditionalRouter', 'fastXSLT', 'datamapper',
   'jsontransform', 'builder', 'publishEvent', 'bam', 'enqueue', 'ntlm', 'variable', 'script', 'call-template',

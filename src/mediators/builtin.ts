@@ -14,6 +14,7 @@ import { logMediator } from './log/index.js';
 import { payloadFactoryMediator } from './payload-factory/index.js';
 import { enrichMediator } from './enrich/index.js';
 import { callTemplateMediator } from './call-template/index.js';
+import { makefaultMediator } from './makefault/index.js';
 
 export function builtinRegistry(): MediatorRegistry {
   return new MediatorRegistry()
@@ -31,6 +32,7 @@ export function builtinRegistry(): MediatorRegistry {
     .register(payloadFactoryMediator)
     .register(enrichMediator)
     .register(callTemplateMediator)
+    .register(makefaultMediator)
     .register(inMediator)
     .register(outMediator);
 }

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startBackend, type Backend } from '../helpers/backend.js';
+import { closedPort, startBackend, type Backend } from '../helpers/backend.js';
 import { startGateway } from '../helpers/gateway.js';
 import { request } from '../helpers/client.js';
 
@@ -17,8 +17,8 @@ const getQuote = (symbol: string) =>
   `<m0:getQuote xmlns:m0="http://services.samples"><m0:request><m0:symbol>${symbol}</m0:symbol></m0:request></m0:getQuote>` +
   '</soapenv:Body></soapenv:Envelope>';
 
-async function runSample(n: number, backend: Backend, symbol = 'IBM') {
-  const xml = readFileSync(path.join(dir, `synapse_sample_${n}.xml`), 'utf8').replace(/http:\/\/localhost:9000/g, backend.url);
+async function runSample(n: number, backend: Backend, symbol = 'IBM', rewrite: (xml: string) => string = (x) => x) {
+  const xml = rewrite(readFileSync(path.join(dir, `synapse_sample_${n}.xml`), 'utf8').replace(/http:\/\/localhost:9000/g, backend.url));
   const g = await startGateway({ [`synapse_sample_${n}.xml`]: xml });
   try {
     const before = backend.requests.length;
@@ -52,6 +52,15 @@ describe('e2e: Synapse samples on loopback', function () {
     expect(sent[0]!.body.toString()).to.contain('<m0:symbol>IBM</m0:symbol>');
     const line = logs.find((l) => String(l['msg']).includes('Sending quote request'));
     expect(String(line?.['msg'])).to.contain('version = 0.1').and.contain('direction = incoming');
+  });
+
+  it('sample 5: a refused backend runs main\'s onError sequence, whose makefault is sent back', async () => {
+    const port = await closedPort();
+    const { r, sent } = await runSample(5, backend, 'SUN', (x) => x.replace('http://localhost:9009', `http://127.0.0.1:${port}`));
+    expect(sent).to.have.length(0);
+    expect(r.status).to.equal(500);
+    expect(String(r.headers['content-type'])).to.match(/^text\/xml/);
+    expect(r.text).to.contain('<faultcode>tns:Receiver</faultcode><faultstring>Error connecting to the back end</faultstring>');
   });
 
   it('sample 6: the To header set in <in>, then an implicit <send/> both ways', async () => {
