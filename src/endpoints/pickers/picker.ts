@@ -10,7 +10,7 @@ export interface PickerChild {
   /** Identity of the child (its position in the group); what pick() returns and `tried` holds. */
   index: number;
   ready(): boolean;
-  /** `loadbalance.weight`; values below 1 or not finite count as 1. */
+  /** `loadbalance.weight`; weighted pickers floor it and count values below 1 as 1. */
   weight: number;
   /** Requests in flight to this child; only WeightedRRLC reads it (absent = 0). */
   activeConnections?: number;
@@ -45,7 +45,10 @@ export const WEIGHTED_RRLC_CLASS = 'org.apache.synapse.endpoints.algorithms.Weig
  * A fresh picker (with its own cursor) for a loadbalance `algorithm` attribute; absent means
  * RoundRobin, an unknown class name gives undefined so the caller can report a config error.
  */
-export function createPicker(algorithmClassName: string | undefined, options: PickerOptions = {}): Picker | undefined {
+export function createPicker(
+  algorithmClassName: string | undefined,
+  options: PickerOptions = {},
+): Picker | undefined {
   const name = algorithmClassName?.trim();
   if (name === undefined || name === '' || name === ROUND_ROBIN_CLASS) return new RoundRobinPicker();
   if (name === WEIGHTED_ROUND_ROBIN_CLASS) return new WeightedRoundRobinPicker(options);

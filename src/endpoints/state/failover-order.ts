@@ -43,7 +43,8 @@ export function chooseFailoverChild(input: FailoverChoiceInput): FailoverChoice 
   const { children, tried } = input;
   const eachChildOnce = input.cap?.eachChildOnce ?? true;
   const maxAttempts = input.cap?.maxAttempts ?? children.length;
-  if (input.attempts >= maxAttempts) return { kind: 'stop', reason: 'attempt-cap' };
+  // The cap only ends retries: a first attempt that finds nothing is "no ready child" (303000).
+  if (input.attempts > 0 && input.attempts >= maxAttempts) return { kind: 'stop', reason: 'attempt-cap' };
 
   const usable = (c: FailoverChild): boolean => (!eachChildOnce || !tried.has(c.index)) && c.ready();
 
