@@ -63,7 +63,7 @@ export async function loadGeneration(
 ): Promise<LoadResult> {
   const diag = new Diagnostics();
   const files = await collectXmlFiles(dir, diag);
-  const set = readFiles(files.files, registry, diag);
+  const set = readFiles(files.files, registry, diag, '', files.resources);
   if (!diag.hasErrors) link(set, registry, diag);
   const diagnostics = sortDiagnostics(diag.items);
   if (diag.hasErrors) return { diagnostics };

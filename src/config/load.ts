@@ -15,7 +15,15 @@ export interface LoadedFiles {
   root: string;
   /** Path relative to the root (for messages) -> text. */
   files: Map<string, string>;
+  /**
+   * Side files that artifacts refer to by path (scripts, OpenAPI documents): path relative to
+   * the root, with "/" separators -> text.
+   */
+  resources: Map<string, string>;
 }
+
+/** Extensions of the side files read with the XML (see LoadedFiles.resources). */
+export const RESOURCE_EXTENSIONS = ['.js', '.json', '.yaml', '.yml'];
 
 const MAX_FILES = 10_000;
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -32,9 +40,10 @@ export async function collectXmlFiles(root: string, diag: Diagnostics): Promise<
     realRoot = await fs.realpath(absRoot);
   } catch (e) {
     diag.error('AXON_CFG_READ_FAILED', `cannot read the config folder: ${(e as Error).message}`, { file: '.', line: 1, col: 1 });
-    return { root: absRoot, files: new Map() };
+    return { root: absRoot, files: new Map(), resources: new Map() };
   }
   const files = new Map<string, string>();
+  const resources = new Map<string, string>();
   const seenDirs = new Set<string>();
   const walk = async (dir: string): Promise<void> => {
     const real = await fs.realpath(dir).catch(() => undefined);
@@ -61,7 +70,15 @@ export async function collectXmlFiles(root: string, diag: Diagnostics): Promise<
         isFile = !!st?.isFile();
       }
       if (isDir) await walk(full);
-      else if (isFile && ent.name.toLowerCase().endsWith('.xml')) {
+      else if (isFile && RESOURCE_EXTENSIONS.some((x) => ent.name.toLowerCase().endsWith(x))) {
+        const rel = path.relative(absRoot, full).split(path.sep).join('/');
+        try {
+          const st = await fs.stat(full);
+          if (st.size <= MAX_FILE_BYTES && resources.size < MAX_FILES) resources.set(rel, await fs.readFile(full, 'utf8'));
+        } catch {
+          // a side file that cannot be read is reported by the artifact that refers to it
+        }
+      } else if (isFile && ent.name.toLowerCase().endsWith('.xml')) {
         if (files.size >= MAX_FILES) {
           diag.error('AXON_CFG_READ_FAILED', `more than ${MAX_FILES} XML files`, { file: path.relative(absRoot, full), line: 1, col: 1 });
           return;
@@ -81,13 +98,20 @@ export async function collectXmlFiles(root: string, diag: Diagnostics): Promise<
     }
   };
   await walk(absRoot);
-  return { root: absRoot, files };
+  return { root: absRoot, files, resources };
 }
 
 /** Parse and read files (already in memory) into an ArtifactSet. */
-export function readFiles(files: Map<string, string>, registry: ReaderRegistry, diag: Diagnostics, displayPrefix = ''): ArtifactSet {
+export function readFiles(
+  files: Map<string, string>,
+  registry: ReaderRegistry,
+  diag: Diagnostics,
+  displayPrefix = '',
+  resources: ReadonlyMap<string, string> = new Map(),
+): ArtifactSet {
   const out = emptyArtifacts();
   const hashes: ArtifactSet['files'] = [];
+  for (const [rel, text] of resources) hashes.push({ file: rel, hash: createHash('sha256').update(text).digest('hex') });
   for (const [rel, text] of files) {
     const shown = displayPrefix ? path.join(displayPrefix, rel) : rel;
     hashes.push({ file: shown, hash: createHash('sha256').update(text).digest('hex') });
@@ -101,7 +125,7 @@ export function readFiles(files: Map<string, string>, registry: ReaderRegistry, 
       }
       throw e;
     }
-    const r = new ReadContext(shown, diag, registry);
+    const r = new ReadContext(shown, diag, registry, resources);
     readRoot(doc.documentElement!, r, out);
   }
   return { ...out, files: hashes };

@@ -53,7 +53,23 @@ export class ReadContext {
     readonly file: string,
     readonly diag: Diagnostics,
     readonly registry: ReaderRegistry,
+    /** Side files of the config folder (scripts, OpenAPI documents), by "/"-separated relative path. */
+    readonly resources: ReadonlyMap<string, string> = new Map(),
   ) {}
+
+  /**
+   * The text of a side file named in config, relative to the config folder root (a leading
+   * "./" or "/" is ignored). Undefined when absent; paths never leave the folder.
+   */
+  resource(relPath: string): string | undefined {
+    const parts: string[] = [];
+    for (const seg of relPath.replace(/\\/g, '/').split('/')) {
+      if (seg === '' || seg === '.') continue;
+      if (seg === '..') return undefined;
+      parts.push(seg);
+    }
+    return this.resources.get(parts.join('/'));
+  }
 
   pos(node: XmlNode): Position {
     const n = node as XmlNode & { lineNumber?: number; columnNumber?: number };
