@@ -18,6 +18,7 @@ import type { OutboundTls } from './transport/http/sender.js';
 import { createAdminServer } from './admin/server.js';
 import { Metrics, type RequestInfo } from './admin/metrics.js';
 import { ConfigWatcher } from './config/watch.js';
+import { EndpointRuntimeStore } from './endpoints/state/store.js';
 
 export interface GatewayOptions {
   /** The config folder. */
@@ -48,6 +49,8 @@ export interface GatewayOptions {
   watch?: boolean;
   /** Quiet time after the last file event before reloading (ms). */
   watchDebounceMs?: number;
+  /** Key that signs affinity cookies (signedCookie sessions); every instance of a cluster needs the same. */
+  affinitySecret?: Buffer;
 }
 
 export interface LoadResult {
@@ -58,7 +61,16 @@ export interface LoadResult {
 /** Load, read, link and compile a config folder. Never throws for config problems. */
 export async function loadGeneration(
   dir: string,
-  opts: { sender: Sender; logger: Logger; limits: PayloadLimits; globalTimeoutMs: number; now: () => number; metrics?: Metrics },
+  opts: {
+    sender: Sender;
+    logger: Logger;
+    limits: PayloadLimits;
+    globalTimeoutMs: number;
+    now: () => number;
+    metrics?: Metrics;
+    store?: EndpointRuntimeStore;
+    affinitySecret?: Buffer;
+  },
   registry: MediatorRegistry = builtinRegistry(),
 ): Promise<LoadResult> {
   const diag = new Diagnostics();
@@ -77,6 +89,8 @@ export class Gateway {
   readonly limits: PayloadLimits;
   readonly sender: Sender;
   readonly metrics: Metrics;
+  /** Endpoint state that outlives reloads (for definitions that did not change). */
+  readonly endpointStore: EndpointRuntimeStore;
   #current: Generation | undefined;
   #lastErrors: Diagnostic[] = [];
   #http: http.Server | undefined;
@@ -99,7 +113,9 @@ export class Gateway {
         ...(options.outboundTls ? { tls: options.outboundTls } : {}),
       });
     this.#now = options.now ?? Date.now;
-    this.metrics = new Metrics({ inFlight: () => this.#inFlight });
+    const now = this.#now;
+    this.endpointStore = new EndpointRuntimeStore({ now: () => now() });
+    this.metrics = new Metrics({ inFlight: () => this.#inFlight, endpoints: () => this.#current?.endpointViews() ?? [] });
   }
 
   get current(): Generation | undefined {
@@ -128,9 +144,12 @@ export class Gateway {
       globalTimeoutMs: this.options.globalTimeoutMs,
       now: this.#now,
       metrics: this.metrics,
+      store: this.endpointStore,
+      ...(this.options.affinitySecret ? { affinitySecret: this.options.affinitySecret } : {}),
     });
     if (result.generation) {
       this.#current = result.generation;
+      this.endpointStore.retain(result.generation.endpointKeys);
       this.#lastErrors = [];
       this.metrics.reload(true, result.generation.id);
       this.logger.log('info', 'configuration loaded', {

@@ -3,6 +3,9 @@
 // client paths, so their number is bounded by the config.
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EndpointView } from '../endpoints/types.js';
+
+const ENDPOINT_STATES = ['active', 'timeout', 'suspended', 'off'] as const;
 
 export interface RequestInfo {
   status: number;
@@ -26,7 +29,7 @@ export class Metrics {
   /** Success and failure counts, kept for the admin JSON too. */
   readonly reloads = { success: 0, failure: 0 };
 
-  constructor(opts: { processMetrics?: boolean; inFlight?: () => number } = {}) {
+  constructor(opts: { processMetrics?: boolean; inFlight?: () => number; endpoints?: () => EndpointView[] } = {}) {
     const r = this.registry;
     this.#requests = new Counter({ name: 'axon_http_requests_total', help: 'Requests answered, by API, resource template, method and status code.', labelNames: ['api', 'resource', 'method', 'code'], registers: [r] });
     this.#duration = new Histogram({
@@ -54,6 +57,30 @@ export class Metrics {
       registers: [r],
       collect() {
         if (inFlight) this.set(inFlight());
+      },
+    });
+    const endpoints = opts.endpoints;
+    new Gauge({
+      name: 'axon_endpoint_state',
+      help: 'Named endpoints by state: 1 for the state each endpoint is in, 0 for the others.',
+      labelNames: ['endpoint', 'state'],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const v of endpoints?.() ?? []) {
+          if (v.name === null) continue;
+          for (const s of ENDPOINT_STATES) this.set({ endpoint: v.name, state: s }, v.state === s ? 1 : 0);
+        }
+      },
+    });
+    new Gauge({
+      name: 'axon_endpoint_suspensions',
+      help: 'Times each named leaf endpoint was suspended since its definition was loaded.',
+      labelNames: ['endpoint'],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const v of endpoints?.() ?? []) if (v.name !== null && v.counters) this.set({ endpoint: v.name }, v.counters.suspensions);
       },
     });
     if (opts.processMetrics !== false) collectDefaultMetrics({ register: r, prefix: 'axon_' });

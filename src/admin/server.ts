@@ -41,6 +41,24 @@ export function createAdminServer(gw: Gateway): http.Server {
         errors: gw.lastErrors.map((d) => ({ code: d.code, file: d.file, line: d.line, col: d.col, message: d.message })),
       });
     }
+    if (method === 'GET' && url === '/admin/endpoints') {
+      const g = gw.current;
+      return json(res, 200, { generation: g?.id ?? null, now: Date.now(), endpoints: g?.endpointViews() ?? [] });
+    }
+    const sw = method === 'POST' && url ? /^\/admin\/endpoints\/([^/]+)\/(activate|deactivate)$/.exec(url) : null;
+    if (sw) {
+      let name: string;
+      try {
+        name = decodeURIComponent(sw[1]!);
+      } catch {
+        return json(res, 400, { error: 'the endpoint name is not valid percent-encoding' });
+      }
+      const ep = gw.current?.endpoints.get(name);
+      if (!ep) return json(res, 404, { error: `no endpoint named "${name}"` });
+      ep.setActive(sw[2] === 'activate');
+      gw.logger.log('info', `endpoint ${sw[2]}d by the admin port`, { endpoint: name });
+      return json(res, 200, ep.view());
+    }
     if (method === 'GET' && url === '/metrics') {
       gw.metrics.render().then(
         (text) => {

@@ -3,6 +3,7 @@
 
 import type { Position } from './diagnostics.js';
 import type { XmlElement } from '../expr/types.js';
+import type { MockDocument } from '../mocks/openapi/document.js';
 
 export type { Position };
 
@@ -46,6 +47,8 @@ export interface ResourceNode {
   pos: Position;
 }
 
+export type ApiLifecycle = 'CREATED' | 'PRE-RELEASED' | 'PUBLISHED' | 'BLOCKED' | 'DEPRECATED' | 'RETIRED';
+
 export interface ApiNode {
   name: string;
   /** As written (starts with '/'). */
@@ -55,6 +58,11 @@ export interface ApiNode {
   hostname?: string;
   port?: number;
   transports?: ('http' | 'https')[];
+  /**
+   * lifecycle="..." (an Axon extension), PROTOTYPED read as PRE-RELEASED. Undefined when not
+   * declared. Mock endpoints are allowed only while CREATED or PRE-RELEASED (or undeclared).
+   */
+  lifecycle?: ApiLifecycle;
   resources: ResourceNode[];
   pos: Position;
   file: string;
@@ -129,7 +137,75 @@ export interface KeyEndpointBody {
   key: string;
 }
 
-export type EndpointBody = AddressEndpointBody | DefaultEndpointBody | HttpEndpointBody | KeyEndpointBody;
+/** `<failover>`: children tried in document order, the first ready one first (§6.7). */
+export interface FailoverEndpointBody {
+  type: 'failover';
+  /** dynamic="true" (default): every message starts at the first ready child. */
+  dynamic: boolean;
+  buildMessage: boolean;
+  children: EndpointNode[];
+}
+
+/** `<session>` beside a `<loadbalance>`: session affinity (§6.6). */
+export interface SessionNode {
+  /** Synapse's http, soap and simpleClientSession, and Axon's signedCookie. */
+  type: 'http' | 'soap' | 'simpleClientSession' | 'signedCookie';
+  timeoutMs: number;
+  /** http: the cookie names that carry a session (Synapse's four by default). */
+  cookieNames: string[];
+  /** signedCookie: the cookie Axon issues. */
+  cookieName: string;
+  /** simpleClientSession: where a client id may come from besides the syn:ClientID SOAP header. */
+  clientIdHeader: string;
+  clientIdQuery: string;
+  pos: Position;
+}
+
+/** `<member hostName httpPort httpsPort>`: a load-balance child given as a host. */
+export interface MemberNode {
+  hostName: string;
+  httpPort?: number;
+  httpsPort?: number;
+  pos: Position;
+}
+
+/** `<loadbalance>` (§6.6). */
+export interface LoadbalanceEndpointBody {
+  type: 'loadbalance';
+  /** Synapse algorithm class name; absent = RoundRobin. */
+  algorithm?: string;
+  /** failover="true" (default): a failed child hands the message to the next one. */
+  failover: boolean;
+  buildMessage: boolean;
+  children: EndpointNode[];
+  members: MemberNode[];
+  session?: SessionNode;
+  /** loadbalance.weightedRRLC.roundsPerRecal */
+  roundsPerRecalculation?: number;
+}
+
+export type EndpointBody =
+  | AddressEndpointBody
+  | DefaultEndpointBody
+  | HttpEndpointBody
+  | KeyEndpointBody
+  | FailoverEndpointBody
+  | LoadbalanceEndpointBody
+  | MockEndpointBody;
+
+/**
+ * `<mock openapi="path"/>` (an Axon extension): answers from the examples of an OpenAPI
+ * document in the config folder, never calling a backend (docs/openapi-mocks.md).
+ */
+export interface MockEndpointBody {
+  type: 'mock';
+  /** The document's path relative to the config folder, "/"-separated. */
+  openapi: string;
+  /** Where the openapi attribute was written: document problems are reported there. */
+  openapiPos: Position;
+  /** The document's operations and examples, extracted once at load. */
+  document: MockDocument;
+}
 
 export interface EndpointNode {
   /** Undefined for anonymous inline endpoints. */

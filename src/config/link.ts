@@ -41,6 +41,18 @@ function refOfSeq(ref: SequenceRef | undefined, reg: MediatorRegistry, out: Walk
 function endpointRefs(ep: EndpointNode, out: Walked): void {
   if (ep.body.type === 'key') out.refs.push({ kind: 'endpoint', key: ep.body.key, pos: ep.pos });
   if (ep.onError !== undefined) out.refs.push({ kind: 'sequence', key: ep.onError, pos: ep.pos });
+  for (const c of groupChildren(ep)) endpointRefs(c, out);
+}
+
+/** The child endpoints of a failover or loadbalance group (none for other kinds). */
+export function groupChildren(ep: EndpointNode): EndpointNode[] {
+  return ep.body.type === 'failover' || ep.body.type === 'loadbalance' ? ep.body.children : [];
+}
+
+/** The named endpoints an endpoint refers to by key, through its group children. */
+function endpointKeys(ep: EndpointNode, out: { key: string; pos: Position }[]): void {
+  if (ep.body.type === 'key') out.push({ key: `endpoint:${ep.body.key}`, pos: ep.pos });
+  for (const c of groupChildren(ep)) endpointKeys(c, out);
 }
 
 export function link(set: ArtifactSet, reg: MediatorRegistry, diag: Diagnostics): void {
@@ -131,7 +143,11 @@ export function link(set: ArtifactSet, reg: MediatorRegistry, diag: Diagnostics)
     const w: Walked = { refs: [], endpoints: [] };
     endpointRefs(e, w);
     check(w, undefined);
-    if (e.name !== undefined && e.body.type === 'key') epGraph.set(`endpoint:${e.name}`, [{ key: `endpoint:${e.body.key}`, pos: e.pos }]);
+    if (e.name !== undefined) {
+      const edges: { key: string; pos: Position }[] = [];
+      endpointKeys(e, edges);
+      if (edges.length > 0) epGraph.set(`endpoint:${e.name}`, edges);
+    }
   }
 
   reportCycles(graph, diag, 'sequences and templates');

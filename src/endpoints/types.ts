@@ -38,4 +38,41 @@ export interface Endpoint {
   readonly type: string;
   /** Send the message; resolves with the backend's response (any HTTP status). */
   send(mc: MessageContext): Promise<BackendResponse>;
+  /** Synapse's readyToSend(): would this endpoint take a message now? A pure query. */
+  ready(): boolean;
+  /** After a failure with this ERROR_CODE, may a parent group try another child? */
+  shouldRetry(errorCode: number): boolean;
+  /** State, counters and children, for the admin port and metrics. */
+  view(): EndpointView;
+  /** Admin switch: off = never ready until switched on again (Synapse's switchOff/switchOn). */
+  setActive(on: boolean): void;
+}
+
+export interface EndpointView {
+  name: string | null;
+  type: string;
+  /** active | timeout | suspended | off; groups report active while some child is ready. */
+  state: string;
+  /** Leaf address or template, when fixed. */
+  address?: string;
+  counters?: { successes: number; failures: number; timeouts: number; suspensions: number };
+  /** When a timeout or suspended endpoint takes a probe again (epoch ms). */
+  retryAt?: number | null;
+  /** Length of the current suspension (ms). */
+  suspendedForMs?: number | null;
+  remainingRetries?: number | null;
+  children?: EndpointView[];
+  /** Session-affinity groups: live bindings. */
+  sessions?: number;
+}
+
+/**
+ * A failure that Synapse's endpoint `discard` response action ends: the endpoint's state was
+ * updated, but no fault sequence runs and no parent group fails over.
+ */
+export const DISCARDED = Symbol('axon.discarded');
+
+/** Transport failures (Synapse's 101xxx codes) are what moves an endpoint's state machine. */
+export function isTransportFailure(code: number): boolean {
+  return code >= 101000 && code < 102000;
 }

@@ -39,6 +39,11 @@ export const ERRORS = Object.freeze({
   AXON_CFG_READ_FAILED: def('AXON_CFG_READ_FAILED', 'a configuration file could not be read'),
   AXON_EXPR_PARSE: def('AXON_EXPR_PARSE', 'an expression that cannot be parsed'),
   AXON_EXPR_UNKNOWN_PREFIX: def('AXON_EXPR_UNKNOWN_PREFIX', 'an expression uses a namespace prefix that is not declared'),
+  AXON_CFG_OPENAPI_MISSING: def('AXON_CFG_OPENAPI_MISSING', 'an OpenAPI document named in config is not in the config folder'),
+  AXON_CFG_OPENAPI_SYNTAX: def('AXON_CFG_OPENAPI_SYNTAX', 'an OpenAPI document is not valid YAML or JSON'),
+  AXON_CFG_OPENAPI_INVALID: def('AXON_CFG_OPENAPI_INVALID', 'an OpenAPI document does not follow the OpenAPI 3 or Swagger 2 specification'),
+  AXON_CFG_OPENAPI_UNSUPPORTED: def('AXON_CFG_OPENAPI_UNSUPPORTED', 'an OpenAPI document uses something a mock cannot serve (external $ref, externalValue)'),
+  AXON_CFG_MOCK_NOT_ALLOWED: def('AXON_CFG_MOCK_NOT_ALLOWED', 'an API whose lifecycle state forbids mocks uses a mock endpoint'),
 
   // --- runtime: mediation ---------------------------------------------------------------------
   AXON_MED_FAILED: def('AXON_MED_FAILED', 'a mediator failed', 500, 0),
@@ -57,6 +62,8 @@ export const ERRORS = Object.freeze({
   AXON_EP_NOT_READY: def('AXON_EP_NOT_READY', 'the endpoint is not ready to send', 503, 303001),
   AXON_EP_BAD_ADDRESS: def('AXON_EP_BAD_ADDRESS', 'the endpoint address is not a usable URL', 500, 303001),
   AXON_EP_KEY_NOT_FOUND: def('AXON_EP_KEY_NOT_FOUND', "Couldn't find the endpoint with the key", 500, 305100),
+  AXON_EP_NO_READY_CHILD: def('AXON_EP_NO_READY_CHILD', 'no child of a failover or load-balance group is ready', 503, 303000),
+  AXON_EP_WRONG_KEY_TYPE: def('AXON_EP_WRONG_KEY_TYPE', 'the key type has no endpoint in this environment', 403, 900901),
 
   // --- transport / client side ------------------------------------------------------------------
   AXON_TRN_BODY_TOO_LARGE: def('AXON_TRN_BODY_TOO_LARGE', 'the request body is larger than the configured limit', 413),

@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import { MediationError, statusForSynapseCode } from '../errors/codes.js';
 import { isPromise, type Mediate } from '../mediators/types.js';
-import type { Endpoint, BackendResponse } from '../endpoints/types.js';
+import { DISCARDED, type Endpoint, type BackendResponse } from '../endpoints/types.js';
 import type { FaultHandler, MessageContext } from './message-context.js';
 import { HeaderMap, type HeaderValue } from './headers.js';
 import { mediaType, Payload, kindOfMediaType } from './payload.js';
@@ -44,6 +44,13 @@ export async function handleFault(mc: MessageContext, err: unknown): Promise<voi
   }
   if (err instanceof MediationError) {
     mc.setError(err.synapseCode, err.message, err.detail ?? err.message, err);
+    if ((err as MediationError & { [DISCARDED]?: boolean })[DISCARDED]) {
+      // <responseAction>discard</responseAction>: no fault sequence. Synapse leaves the client
+      // waiting; Axon answers with the timeout instead.
+      mc.env.logger.log('warn', 'endpoint timeout with responseAction discard: no fault sequence runs', { messageId: mc.id });
+      respondWithError(mc);
+      return;
+    }
   } else {
     if (!mc.props.has('ERROR_CODE')) {
       const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);

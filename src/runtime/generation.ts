@@ -10,7 +10,14 @@ import type { CompiledExpression } from '../expr/types.js';
 import type { MediatorRegistry } from '../mediators/registry.js';
 import type { CompileContext, CompiledSequence, CompiledTemplate, Mediate } from '../mediators/types.js';
 import type { Endpoint, Sender } from '../endpoints/types.js';
-import { createImplicitEndpoint, createLeafEndpoint, type LeafOptions } from '../endpoints/leaf/leaf.js';
+import { createImplicitEndpoint, createLeafEndpoint, createMemberEndpoint, type LeafOptions } from '../endpoints/leaf/leaf.js';
+import { EndpointState } from '../endpoints/state/endpoint-state.js';
+import { definitionHash, EndpointRuntimeStore } from '../endpoints/state/store.js';
+import { FailoverEndpoint, LoadbalanceEndpoint, type GroupRuntime } from '../endpoints/group/group.js';
+import { createSessionPolicy, SessionTable } from '../endpoints/group/session.js';
+import { createPicker } from '../endpoints/pickers/picker.js';
+import type { EndpointView } from '../endpoints/types.js';
+import { randomBytes } from 'node:crypto';
 import { MediationError } from '../errors/codes.js';
 import { createApiDispatcher, type ApiDispatcher, type DispatchResult } from './dispatch/api-dispatcher.js';
 import { fuseList, sequenceHandler, wrapOnError, type ListStep } from './sequence.js';
@@ -28,7 +35,16 @@ export interface GenerationOptions {
   now: () => number;
   /** Backend call outcomes per endpoint (metrics), optional. */
   metrics?: { upstream(endpoint: string, outcome: 'success' | 'timeout' | 'connect_error' | 'closed' | 'fault', ms: number): void };
+  /**
+   * Endpoint runtime state shared across generations (suspensions, counters, cursors,
+   * sessions). Without one, the generation keeps its own.
+   */
+  store?: EndpointRuntimeStore;
+  /** Key that signs Axon's affinity cookies; random per process when absent. */
+  affinitySecret?: Buffer;
 }
+
+const PROCESS_AFFINITY_SECRET = randomBytes(32);
 
 interface CompiledResource {
   inFlow: Mediate | undefined;
@@ -48,6 +64,9 @@ export class Generation implements ResponseRouter, MessageEnvironment {
   readonly loadedAt = new Date();
   readonly sequences = new Map<string, CompiledSequence>();
   readonly endpoints = new Map<string, Endpoint>();
+  /** Store keys of every endpoint this generation built (what a reload keeps). */
+  readonly endpointKeys = new Set<string>();
+  readonly store: EndpointRuntimeStore;
   readonly templates = new Map<string, CompiledTemplate>();
   readonly localEntries = new Map<string, unknown>();
   readonly apis = new Map<string, CompiledApi>();
@@ -68,6 +87,7 @@ export class Generation implements ResponseRouter, MessageEnvironment {
     this.limits = options.limits;
     this.logger = options.logger;
     this.#now = options.now;
+    this.store = options.store ?? new EndpointRuntimeStore({ now: options.now });
     for (const le of set.localEntries) this.localEntries.set(le.key, le.value);
     const compiler = new Compiler(this, registry, options);
     for (const s of set.sequences) compiler.namedSequence(s.name);
@@ -97,6 +117,11 @@ export class Generation implements ResponseRouter, MessageEnvironment {
 
   now(): number {
     return this.#now();
+  }
+
+  /** Admin view of every named endpoint. */
+  endpointViews(): EndpointView[] {
+    return [...this.endpoints.values()].map((e) => e.view());
   }
 
   // --- request entry ------------------------------------------------------------------------------
@@ -162,6 +187,9 @@ class Compiler implements CompileContext {
   readonly #seqNodes: Map<string, SequenceNode>;
   readonly #epNodes: Map<string, EndpointNode>;
   readonly #leafOpts: LeafOptions;
+  readonly #secret: Buffer;
+  /** Anonymous endpoints seen so far per file and definition (their store keys must differ). */
+  readonly #anonymousSeen = new Map<string, number>();
   #implicit: Endpoint | undefined;
   readonly logger: Logger;
   readonly globalTimeoutMs: number;
@@ -174,6 +202,7 @@ class Compiler implements CompileContext {
     this.#leafOpts = { sender: opts.sender, globalTimeoutMs: opts.globalTimeoutMs, ...(opts.metrics ? { metrics: opts.metrics } : {}) };
     this.logger = opts.logger;
     this.globalTimeoutMs = opts.globalTimeoutMs;
+    this.#secret = opts.affinitySecret ?? PROCESS_AFFINITY_SECRET;
   }
 
   get router(): ResponseRouter {
@@ -283,22 +312,79 @@ class Compiler implements CompileContext {
     if (done) return done;
     const node = this.#epNodes.get(name);
     if (!node) throw new Error(`endpoint "${name}" was not linked`);
-    const ep = this.endpoint(node);
+    const ep = this.#build(node, `ep:${name}:${definitionHash(node)}`);
     this.#gen.endpoints.set(name, ep);
     return ep;
   }
 
   endpoint(node: EndpointNode): Endpoint {
+    if (node.body.type === 'key') return this.#build(node, '');
+    const hash = definitionHash(node);
+    const base = `anon:${node.file}:${hash}`;
+    const n = (this.#anonymousSeen.get(base) ?? 0) + 1;
+    this.#anonymousSeen.set(base, n);
+    return this.#build(node, `${base}#${n}`);
+  }
+
+  /** Build an endpoint whose runtime state lives under `storeKey`. */
+  #build(node: EndpointNode, storeKey: string): Endpoint {
+    const b = node.body;
     let ep: Endpoint;
-    if (node.body.type === 'key') {
-      // every key= reference shares the one named instance (and, later, its state)
-      const key = node.body.key;
-      if (!this.#epNodes.has(key)) {
-        return failingEndpoint(new MediationError('AXON_EP_KEY_NOT_FOUND', `Couldn't find the endpoint with the key : ${key}`));
+    const store = this.#gen.store;
+    if (b.type === 'key') {
+      // every key= reference shares the one named instance and its state
+      if (!this.#epNodes.has(b.key)) {
+        return failingEndpoint(new MediationError('AXON_EP_KEY_NOT_FOUND', `Couldn't find the endpoint with the key : ${b.key}`));
       }
-      ep = this.namedEndpoint(key);
+      ep = this.namedEndpoint(b.key);
+    } else if (b.type === 'failover' || b.type === 'loadbalance') {
+      this.#gen.endpointKeys.add(storeKey);
+      const children = b.children.map((c, i) => this.#build(c, `${storeKey}/${i}:${definitionHash(c)}`));
+      if (b.type === 'failover') {
+        const rt = store.get<GroupRuntime>(storeKey, () => ({ off: false }));
+        ep = new FailoverEndpoint(node.name, children, rt, b.dynamic);
+      } else {
+        const members = b.members.map((m, i) => {
+          const key = `${storeKey}/m${i}:${definitionHash(m)}`;
+          this.#gen.endpointKeys.add(key);
+          const state = store.get(key, () => new EndpointState({}, store.clock));
+          return createMemberEndpoint(m, { ...this.#leafOpts, state });
+        });
+        const all = [...children, ...members];
+        const prop = (list: EndpointNode['properties'], name: string): number | undefined => {
+          const p = list.find((x) => x.name === name && x.value !== undefined);
+          return p ? Number(p.value) : undefined;
+        };
+        const rounds = prop(node.properties, 'loadbalance.weightedRRLC.roundsPerRecal');
+        const rt = store.get<GroupRuntime>(storeKey, () => {
+          const r: GroupRuntime = {
+            off: false,
+            picker: createPicker(b.algorithm, { respectReadiness: true, ...(rounds !== undefined ? { roundsPerRecalculation: rounds } : {}) })!,
+          };
+          if (b.session) r.sessions = new SessionTable(b.session.timeoutMs, store.clock);
+          return r;
+        });
+        const weights = b.children.map((c) => {
+          const w: { weight: number; minWeight?: number; maxWeight?: number } = { weight: prop(c.properties, 'loadbalance.weight') ?? 1 };
+          const min = prop(c.properties, 'loadbalance.weight.min');
+          const max = prop(c.properties, 'loadbalance.weight.max');
+          if (min !== undefined) w.minWeight = min;
+          if (max !== undefined) w.maxWeight = max;
+          return w;
+        });
+        for (let i = 0; i < members.length; i++) weights.push({ weight: 1 });
+        const childIds = [...b.children.map((c, i) => `${i}${definitionHash(c).slice(0, 8)}`), ...b.members.map((m, i) => `m${i}${definitionHash(m).slice(0, 8)}`)];
+        ep = new LoadbalanceEndpoint(node.name, all, rt, {
+          failover: b.failover,
+          weights,
+          childIds,
+          ...(b.session ? { session: createSessionPolicy(b.session, this.#secret, store.clock) } : {}),
+        });
+      }
     } else {
-      ep = createLeafEndpoint(node, this.#leafOpts);
+      this.#gen.endpointKeys.add(storeKey);
+      const state = store.get(storeKey, () => new EndpointState(b, store.clock));
+      ep = createLeafEndpoint(node, { ...this.#leafOpts, state });
     }
     if (node.onError !== undefined) ep = withOnError(ep, sequenceHandler(this.namedSequence(node.onError)));
     return ep;
@@ -314,6 +400,10 @@ function withOnError(inner: Endpoint, handler: FaultHandler): Endpoint {
   return {
     name: inner.name,
     type: inner.type,
+    ready: () => inner.ready(),
+    shouldRetry: (c) => inner.shouldRetry(c),
+    view: () => inner.view(),
+    setActive: (on) => inner.setActive(on),
     async send(mc) {
       try {
         return await inner.send(mc);
@@ -329,6 +419,10 @@ function failingEndpoint(err: MediationError): Endpoint {
   return {
     name: undefined,
     type: 'missing',
+    ready: () => false,
+    shouldRetry: () => true,
+    view: () => ({ name: null, type: 'missing', state: 'off' }),
+    setActive: () => undefined,
     send() {
       return Promise.reject(err);
     },

@@ -32,14 +32,20 @@ describe('e2e: Prometheus metrics', function () {
 
   it('counts requests, backend outcomes and reloads exactly', async () => {
     for (let i = 0; i < 7; i++) expect((await request(`${g.url}/m/items/${i}`)).status).to.equal(200);
-    for (let i = 0; i < 3; i++) expect((await request(`${g.url}/m/dead`)).status).to.equal(502);
+    // the first refusal suspends Dead (Synapse's default); the next two fail fast with 303001
+    expect((await request(`${g.url}/m/dead`)).status).to.equal(502);
+    for (let i = 0; i < 2; i++) expect((await request(`${g.url}/m/dead`)).status).to.equal(503);
     expect((await request(`${g.url}/m/nothing`)).status).to.equal(404);
     const text = (await request(`${g.adminUrl}/metrics`)).text;
     expect(text).to.contain('axon_http_requests_total{api="M",resource="/items/{id}",method="GET",code="200"} 7');
-    expect(text).to.contain('axon_http_requests_total{api="M",resource="/dead",method="GET",code="502"} 3');
+    expect(text).to.contain('axon_http_requests_total{api="M",resource="/dead",method="GET",code="502"} 1');
+    expect(text).to.contain('axon_http_requests_total{api="M",resource="/dead",method="GET",code="503"} 2');
     expect(text).to.contain('axon_http_requests_total{api="M",resource="",method="GET",code="404"} 1');
     expect(text).to.contain('axon_upstream_requests_total{endpoint="Items",outcome="success"} 7');
-    expect(text).to.contain('axon_upstream_requests_total{endpoint="Dead",outcome="connect_error"} 3');
+    expect(text).to.contain('axon_upstream_requests_total{endpoint="Dead",outcome="connect_error"} 1');
+    expect(text).to.contain('axon_endpoint_state{endpoint="Dead",state="suspended"} 1');
+    expect(text).to.contain('axon_endpoint_state{endpoint="Items",state="active"} 1');
+    expect(text).to.contain('axon_endpoint_suspensions{endpoint="Dead"} 1');
     expect(text).to.contain('axon_config_reloads_total{result="success"} 1');
     expect(text).to.match(/axon_http_request_duration_seconds_count\{api="M",method="GET"\} 11/);
     expect(text).to.contain('axon_process_resident_memory_bytes');

@@ -4,6 +4,9 @@
 
 import type {
   EndpointBody,
+  LoadbalanceEndpointBody,
+  MemberNode,
+  SessionNode,
   EndpointNode,
   EndpointPropertyNode,
   HttpMethod,
@@ -14,10 +17,23 @@ import type {
   TimeoutNode,
 } from '../ast.js';
 import type { ReadContext } from '../read-context.js';
+import { readMockEndpoint } from './mock.js';
 import { childElements, directText, localName, namespacesInScope, type XmlElement } from '../../xml/parse.js';
 
 const LEAF_KINDS = ['address', 'default', 'http'];
-const OTHER_KINDS = ['wsdl', 'loadbalance', 'dynamicLoadbalance', 'serviceDynamicLoadbalance', 'failover', 'recipientlist', 'class'];
+const GROUP_KINDS = ['failover', 'loadbalance'];
+const OTHER_KINDS = ['wsdl', 'dynamicLoadbalance', 'serviceDynamicLoadbalance', 'recipientlist', 'class'];
+const ALGORITHMS = [
+  'org.apache.synapse.endpoints.algorithms.RoundRobin',
+  'org.apache.synapse.endpoints.algorithms.WeightedRoundRobin',
+  'org.apache.synapse.endpoints.algorithms.WeightedRRLCAlgorithm',
+];
+/** Cookie names Synapse's http session type recognises. */
+export const SYNAPSE_SESSION_COOKIES = ['JSESSIONID', 'PHPSESSID', 'phpMyAdmin', 'wordpress_test_cookie'];
+/** Synapse's synapse.sal.endpoints.sesssion.timeout.default. */
+export const DEFAULT_SESSION_TIMEOUT_MS = 120_000;
+/** Endpoint properties that must hold a positive number. */
+const WEIGHT_PROPERTIES = ['loadbalance.weight', 'loadbalance.weight.min', 'loadbalance.weight.max', 'loadbalance.weightedRRLC.roundsPerRecal'];
 const QOS_CHILDREN = ['timeout', 'markForSuspension', 'suspendOnFailure', 'retryConfig', 'suspendDurationOnFailure'];
 const HTTP_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'];
 
@@ -48,6 +64,7 @@ export function readEndpointElement(el: XmlElement, r: ReadContext, named: boole
   }
   let body: EndpointBody | undefined;
   let kindSeen = false;
+  let sessionEl: XmlElement | undefined;
   const properties: EndpointPropertyNode[] = [];
   for (const c of childElements(el)) {
     const n = localName(c);
@@ -55,7 +72,7 @@ export function readEndpointElement(el: XmlElement, r: ReadContext, named: boole
       r.error('AXON_CFG_UNKNOWN_ELEMENT', `<endpoint> cannot contain <${c.nodeName}>`, c);
       continue;
     }
-    if (LEAF_KINDS.includes(n) || OTHER_KINDS.includes(n)) {
+    if (LEAF_KINDS.includes(n) || GROUP_KINDS.includes(n) || OTHER_KINDS.includes(n) || n === 'mock') {
       if (kindSeen) {
         r.error('AXON_CFG_CONFLICT', `an <endpoint> has exactly one kind; <${n}> is a second one`, c);
         continue;
@@ -65,21 +82,38 @@ export function readEndpointElement(el: XmlElement, r: ReadContext, named: boole
         r.error('AXON_CFG_UNSUPPORTED_ELEMENT', `<${n}> endpoints are not supported by Axon yet`, c);
         continue;
       }
-      body = readLeaf(c, n, r);
+      body = n === 'mock' ? readMockEndpoint(c, r) : GROUP_KINDS.includes(n) ? readGroup(c, n, r) : readLeaf(c, n, r);
     } else if (n === 'property') {
       const p = readEndpointProperty(c, r);
       if (p) properties.push(p);
     } else if (n === 'description' || n === 'parameter') {
       continue;
     } else if (n === 'session') {
-      r.error('AXON_CFG_UNSUPPORTED_ELEMENT', 'session affinity is not supported by Axon yet', c);
+      if (sessionEl) r.error('AXON_CFG_CONFLICT', 'an <endpoint> has at most one <session>', c);
+      else sessionEl = c;
     } else {
       r.error('AXON_CFG_UNKNOWN_ELEMENT', `<endpoint> cannot contain <${n}>`, c);
     }
   }
   if (!kindSeen) {
-    r.error('AXON_CFG_MISSING_ELEMENT', '<endpoint> needs one of <address>, <http> or <default> (or key="...")', el);
+    r.error('AXON_CFG_MISSING_ELEMENT', '<endpoint> needs one of <address>, <http>, <default>, <failover> or <loadbalance> (or key="...")', el);
     return undefined;
+  }
+  if (sessionEl) {
+    const session = readSession(sessionEl, r);
+    if (body && body.type !== 'loadbalance') {
+      r.error('AXON_CFG_BAD_VALUE', '<session> applies to <loadbalance> endpoints only', sessionEl);
+    } else if (body && session) {
+      (body as LoadbalanceEndpointBody).session = session;
+    }
+  }
+  for (const p of properties) {
+    if (WEIGHT_PROPERTIES.includes(p.name) && p.value !== undefined) {
+      const w = Number(p.value.trim());
+      if (p.value.trim() === '' || !Number.isFinite(w) || w <= 0) {
+        r.diag.error('AXON_CFG_BAD_VALUE', `${p.name} must be a positive number, not "${p.value}"`, p.pos);
+      }
+    }
   }
   if (!body) return undefined;
   const node: EndpointNode = { ...base, body, properties };
@@ -87,6 +121,151 @@ export function readEndpointElement(el: XmlElement, r: ReadContext, named: boole
   const onError = r.attr(el, 'onError');
   if (onError !== undefined) node.onError = onError;
   return node;
+}
+
+function boolAttr(el: XmlElement, r: ReadContext, name: string, dflt: boolean): boolean {
+  const v = r.enumAttr(el, name, ['true', 'false'] as const, undefined, true);
+  return v === undefined ? dflt : v === 'true';
+}
+
+/** <failover> and <loadbalance>: child endpoints (or members), group settings. */
+function readGroup(el: XmlElement, kind: string, r: ReadContext): EndpointBody | undefined {
+  const children: EndpointNode[] = [];
+  const members: MemberNode[] = [];
+  for (const c of childElements(el)) {
+    const n = localName(c);
+    if (r.isSynapse(c) && n === 'endpoint') {
+      const child = readEndpointElement(c, r, false);
+      if (child) children.push(child);
+    } else if (r.isSynapse(c) && n === 'member' && kind === 'loadbalance') {
+      const m = readMember(c, r);
+      if (m) members.push(m);
+    } else {
+      r.error('AXON_CFG_UNKNOWN_ELEMENT', `<${kind}> cannot contain <${c.nodeName}>`, c);
+    }
+  }
+  const childElementsCount = childElements(el).filter((c) => localName(c) === 'endpoint' || localName(c) === 'member').length;
+  if (childElementsCount === 0) {
+    r.error('AXON_CFG_MISSING_ELEMENT', `an empty <${kind}> can never send: give it at least one <endpoint>`, el);
+    return undefined;
+  }
+  if (kind === 'failover') {
+    r.checkAttributes(el, ['dynamic', 'buildMessage']);
+    return { type: 'failover', dynamic: boolAttr(el, r, 'dynamic', true), buildMessage: boolAttr(el, r, 'buildMessage', false), children };
+  }
+  r.checkAttributes(el, ['algorithm', 'policy', 'failover', 'buildMessage']);
+  if (children.length > 0 && members.length > 0) {
+    r.error('AXON_CFG_CONFLICT', '<loadbalance> takes either <endpoint> or <member> children, not both', el);
+  }
+  const algorithm = r.attr(el, 'algorithm')?.trim();
+  const policy = r.attr(el, 'policy');
+  if (policy !== undefined && algorithm !== undefined) {
+    r.error('AXON_CFG_CONFLICT', '<loadbalance> takes "policy" or "algorithm", not both', r.attrNode(el, 'policy'));
+  } else if (policy !== undefined && policy.trim() !== 'roundRobin') {
+    r.error('AXON_CFG_BAD_VALUE', `<loadbalance policy="${policy}">: the only policy is roundRobin`, r.attrNode(el, 'policy'));
+  }
+  if (algorithm !== undefined && !ALGORITHMS.includes(algorithm)) {
+    r.error(
+      'AXON_CFG_BAD_VALUE',
+      `unknown load-balance algorithm "${algorithm}"; Axon knows ${ALGORITHMS.map((a) => a.split('.').pop()).join(', ')} (by their Synapse class names)`,
+      r.attrNode(el, 'algorithm'),
+    );
+  }
+  const body: LoadbalanceEndpointBody = {
+    type: 'loadbalance',
+    failover: boolAttr(el, r, 'failover', true),
+    buildMessage: boolAttr(el, r, 'buildMessage', false),
+    children,
+    members,
+  };
+  if (algorithm !== undefined) body.algorithm = algorithm;
+  return body;
+}
+
+function readMember(el: XmlElement, r: ReadContext): MemberNode | undefined {
+  r.checkAttributes(el, ['hostName', 'httpPort', 'httpsPort']);
+  const host = r.requireAttr(el, 'hostName');
+  const port = (name: string): number | undefined => {
+    const v = r.attr(el, name);
+    if (v === undefined) return undefined;
+    const n = Number(v.trim());
+    if (!Number.isInteger(n) || n < 1 || n > 65535) {
+      r.error('AXON_CFG_BAD_VALUE', `${name} must be a port number, not "${v}"`, r.attrNode(el, name));
+      return undefined;
+    }
+    return n;
+  };
+  const httpPort = port('httpPort');
+  const httpsPort = port('httpsPort');
+  if (host === undefined) return undefined;
+  if (httpPort === undefined && httpsPort === undefined) {
+    r.error('AXON_CFG_MISSING_ATTRIBUTE', '<member> needs an httpPort or an httpsPort', el);
+    return undefined;
+  }
+  const m: MemberNode = { hostName: host.trim(), pos: r.pos(el) };
+  if (httpPort !== undefined) m.httpPort = httpPort;
+  if (httpsPort !== undefined) m.httpsPort = httpsPort;
+  return m;
+}
+
+const SESSION_TYPES = ['http', 'soap', 'simpleClientSession', 'signedCookie'] as const;
+
+function readSession(el: XmlElement, r: ReadContext): SessionNode | undefined {
+  r.checkAttributes(el, ['type']);
+  const type = r.attr(el, 'type');
+  const node: SessionNode = {
+    type: 'http',
+    timeoutMs: DEFAULT_SESSION_TIMEOUT_MS,
+    cookieNames: SYNAPSE_SESSION_COOKIES,
+    cookieName: 'AXON_AFFINITY',
+    clientIdHeader: 'X-Client-ID',
+    clientIdQuery: 'clientId',
+    pos: r.pos(el),
+  };
+  if (type === undefined || !(SESSION_TYPES as readonly string[]).includes(type.trim())) {
+    r.error(
+      'AXON_CFG_BAD_VALUE',
+      type === undefined ? '<session> needs a "type"' : `session type "${type}" does not exist; use ${SESSION_TYPES.join(', ')}`,
+      type === undefined ? el : r.attrNode(el, 'type'),
+    );
+    return undefined;
+  }
+  node.type = type.trim() as SessionNode['type'];
+  let ok = true;
+  for (const c of childElements(el)) {
+    const n = localName(c);
+    const text = directText(c).trim();
+    switch (n) {
+      case 'sessionTimeout': {
+        // "300.0" (as API Manager renders it) is read as the number it means
+        const v = Number(text);
+        if (text === '' || !Number.isFinite(v) || v <= 0) {
+          r.error('AXON_CFG_BAD_VALUE', `<sessionTimeout> must be a positive number of milliseconds, not "${text}"`, c);
+          ok = false;
+        } else node.timeoutMs = Math.round(v);
+        break;
+      }
+      case 'cookieNames':
+        node.cookieNames = text.split(/[\s,]+/).filter(Boolean);
+        if (node.cookieNames.length === 0) {
+          r.error('AXON_CFG_BAD_VALUE', '<cookieNames> needs at least one cookie name', c);
+          ok = false;
+        }
+        break;
+      case 'cookieName':
+      case 'clientIdHeader':
+      case 'clientIdQuery':
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(text)) {
+          r.error('AXON_CFG_BAD_VALUE', `<${n}> must be a token (letters, digits, - _ . and the like), not "${text}"`, c);
+          ok = false;
+        } else node[n] = text;
+        break;
+      default:
+        r.error('AXON_CFG_UNKNOWN_ELEMENT', `<session> cannot contain <${c.nodeName}>`, c);
+        ok = false;
+    }
+  }
+  return ok ? node : undefined;
 }
 
 function readLeaf(el: XmlElement, kind: string, r: ReadContext): EndpointBody | undefined {

@@ -2,7 +2,7 @@
 // works out the target URL for a message, applies its <property> children and format, and
 // sends through the Sender. Measure before changing: every proxied request passes here.
 
-import type { EndpointNode, EndpointPropertyNode, LeafQosNode } from '../../config/ast.js';
+import type { EndpointNode, EndpointPropertyNode, LeafQosNode, MemberNode } from '../../config/ast.js';
 import { MediationError } from '../../errors/codes.js';
 import { compileExpression } from '../../expr/compile.js';
 import type { CompiledExpression } from '../../expr/types.js';
@@ -11,7 +11,8 @@ import { ANONYMOUS_TO, type MessageContext } from '../../runtime/message-context
 import { kindOfMediaType } from '../../runtime/payload.js';
 import { appendRestPostfix } from '../rest-url.js';
 import { compileHttpUriTemplate } from '../uri-template-expand.js';
-import type { BackendResponse, Endpoint, OutboundRequest, Sender } from '../types.js';
+import { DISCARDED, isTransportFailure, type BackendResponse, type Endpoint, type EndpointView, type OutboundRequest, type Sender } from '../types.js';
+import type { EndpointState } from '../state/endpoint-state.js';
 
 export interface LeafOptions {
   sender: Sender;
@@ -19,7 +20,12 @@ export interface LeafOptions {
   globalTimeoutMs: number;
   /** Backend call outcomes (metrics). */
   metrics?: { upstream(endpoint: string, outcome: 'success' | 'timeout' | 'connect_error' | 'closed' | 'fault', ms: number): void };
+  /** The endpoint's state machine; none for the implicit endpoint of a bare <send/>. */
+  state?: EndpointState;
 }
+
+/** How Synapse names each leaf kind in its "not ready" message. */
+const KIND_LABEL: Record<string, string> = { address: 'Address', http: 'HTTP', default: 'Default', wsdl: 'WSDL' };
 
 function outcomeOf(e: unknown): 'timeout' | 'connect_error' | 'closed' | 'fault' {
   const code = e instanceof MediationError ? e.synapseCode : 0;
@@ -77,6 +83,11 @@ export class LeafEndpoint implements Endpoint {
   readonly #properties: CompiledProperty[];
   readonly #sender: Sender;
   readonly #metrics: LeafOptions['metrics'];
+  readonly #state: EndpointState | undefined;
+  readonly #discardOnTimeout: boolean;
+  readonly #timeoutExpr: CompiledExpression | undefined;
+  readonly #globalTimeoutMs: number;
+  readonly #address: string | undefined;
   #checkedOrigin: string | undefined;
 
   constructor(
@@ -87,6 +98,7 @@ export class LeafEndpoint implements Endpoint {
     method: string | undefined,
     properties: CompiledProperty[],
     opts: LeafOptions,
+    address?: string,
   ) {
     this.#resolve = resolve;
     this.#method = method;
@@ -97,9 +109,65 @@ export class LeafEndpoint implements Endpoint {
     this.#properties = properties;
     this.#sender = opts.sender;
     this.#metrics = opts.metrics;
+    this.#state = opts.state;
+    this.#discardOnTimeout = t?.responseAction === 'discard';
+    this.#globalTimeoutMs = opts.globalTimeoutMs;
+    this.#timeoutExpr =
+      t && t.responseAction !== 'never' && t.durationMs === undefined && t.durationExpression !== undefined
+        ? compileExpression(t.durationExpression, {})
+        : undefined;
+    this.#address = address;
+  }
+
+  ready(): boolean {
+    return this.#state ? this.#state.readyToSend() : true;
+  }
+
+  shouldRetry(errorCode: number): boolean {
+    return this.#state ? this.#state.shouldRetry(errorCode) : true;
+  }
+
+  setActive(on: boolean): void {
+    if (!this.#state) return;
+    if (on) this.#state.switchOn();
+    else this.#state.switchOff();
+  }
+
+  view(): EndpointView {
+    const v: EndpointView = { name: this.name ?? null, type: this.type, state: this.#state?.state ?? 'active' };
+    if (this.#address !== undefined) v.address = this.#address;
+    if (this.#state) {
+      const s = this.#state.snapshot();
+      v.counters = s.counters;
+      v.retryAt = s.state === 'active' || s.state === 'off' ? null : s.nextRetryTime;
+      v.suspendedForMs = s.state === 'suspended' ? s.lastSuspendDurationMs : null;
+      v.remainingRetries = s.remainingRetries;
+    }
+    return v;
+  }
+
+  /** The 303001 failure of a leaf that is not ready (suspended, timed out, switched off). */
+  #notReady(): MediationError {
+    const st = this.#state!.state;
+    const label = st === 'off' ? 'MAINTNENCE' : st.toUpperCase();
+    const kind = KIND_LABEL[this.type] ?? 'Address';
+    return new MediationError(
+      'AXON_EP_NOT_READY',
+      `Currently , ${kind} endpoint : [ Name : ${this.name ?? 'AnonymousEndpoint'} ] [ State : ${label} ]`,
+      this.type === 'wsdl' ? { synapseCode: 303002 } : undefined,
+    );
+  }
+
+  #timeoutFor(mc: MessageContext): number {
+    if (!this.#timeoutExpr) return this.#timeoutMs;
+    // {xpath} durations: evaluated per message, capped at the global timeout
+    const n = Number(this.#timeoutExpr.stringValue(mc));
+    return Number.isFinite(n) && n >= 0 ? Math.min(n, this.#globalTimeoutMs) : this.#globalTimeoutMs;
   }
 
   async send(mc: MessageContext): Promise<BackendResponse> {
+    const state = this.#state;
+    if (state && !state.readyToSend()) throw this.#notReady();
     for (const p of this.#properties) applyProperty(mc, p);
     const target = this.#resolve(mc);
     const m = TARGET_RE.exec(target);
@@ -117,17 +185,21 @@ export class LeafEndpoint implements Endpoint {
       const p = mc.loadBody();
       if (p) await p;
     }
-    const out = buildOutbound(mc, origin, path, this.#method, this.#format, this.#timeoutMs);
+    const out = buildOutbound(mc, origin, path, this.#method, this.#format, this.#timeoutFor(mc));
     const metrics = this.#metrics;
-    if (!metrics) return this.#sender.send(out);
-    const t0 = performance.now();
-    const label = this.name ?? `anonymous:${origin}`;
+    if (!metrics && !state) return this.#sender.send(out);
+    const t0 = metrics ? performance.now() : 0;
     try {
       const res = await this.#sender.send(out);
-      metrics.upstream(label, 'success', performance.now() - t0);
+      state?.onSuccess();
+      metrics?.upstream(this.name ?? `anonymous:${origin}`, 'success', performance.now() - t0);
       return res;
     } catch (e) {
-      metrics.upstream(label, outcomeOf(e), performance.now() - t0);
+      metrics?.upstream(this.name ?? `anonymous:${origin}`, outcomeOf(e), performance.now() - t0);
+      if (state && e instanceof MediationError && isTransportFailure(e.synapseCode)) {
+        state.onFailure(e.synapseCode);
+        if (this.#discardOnTimeout && e.synapseCode === 101504) (e as MediationError & { [DISCARDED]?: boolean })[DISCARDED] = true;
+      }
       throw e;
     }
   }
@@ -237,7 +309,7 @@ export function createLeafEndpoint(node: EndpointNode, opts: LeafOptions): LeafE
         if (typeof postfix === 'string' && postfix !== '' && isRestRequest(mc, format)) return appendRestPostfix(addr, postfix);
         return addr;
       };
-      return new LeafEndpoint(node.name, 'address', resolve, b, undefined, props, opts);
+      return new LeafEndpoint(node.name, 'address', resolve, b, undefined, props, opts, b.uri);
     }
     case 'http': {
       const tpl = compileHttpUriTemplate(b.uriTemplate, b.legacyEncoding);
@@ -251,13 +323,29 @@ export function createLeafEndpoint(node: EndpointNode, opts: LeafOptions): LeafE
         mc.addressing.To = url;
         return url;
       };
-      return new LeafEndpoint(node.name, 'http', resolve, b, b.method, props, opts);
+      return new LeafEndpoint(node.name, 'http', resolve, b, b.method, props, opts, b.uriTemplate);
     }
     case 'default':
       return new LeafEndpoint(node.name, 'default', toResolver(b.format, true), b, undefined, props, opts);
-    case 'key':
-      throw new Error('key endpoints are resolved by the generation, not built as leaves');
+    default:
+      throw new Error(`${b.type} endpoints are built by the generation, not as leaves`);
   }
+}
+
+/**
+ * A load-balance `<member>`: the member's host and port with the path (and query) of the
+ * message's To address, which for an API request is the request path.
+ */
+export function createMemberEndpoint(member: MemberNode, opts: LeafOptions): LeafEndpoint {
+  const https = member.httpPort === undefined;
+  const origin = `${https ? 'https' : 'http'}://${member.hostName.includes(':') ? `[${member.hostName}]` : member.hostName}:${https ? member.httpsPort : member.httpPort}`;
+  const resolve: UrlResolver = (mc) => {
+    const to = mc.addressing.To ?? '/';
+    if (to.startsWith('/')) return origin + to;
+    const m = TARGET_RE.exec(to);
+    return origin + (m ? m[2] || '/' : '/');
+  };
+  return new LeafEndpoint(undefined, 'member', resolve, {}, undefined, [], opts, origin);
 }
 
 /** The target of a default endpoint (or of a send with no endpoint): the To address. */

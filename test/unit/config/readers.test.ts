@@ -115,7 +115,64 @@ describe('config: readers and linker', () => {
   });
 
   it('names unsupported endpoint kinds', () => {
-    const c = codes({ 'e.xml': `<endpoint name="E">\n  <failover><endpoint><address uri="http://a"/></endpoint></failover>\n</endpoint>` });
+    const c = codes({ 'e.xml': `<endpoint name="E">\n  <recipientlist><endpoint><address uri="http://a"/></endpoint></recipientlist>\n</endpoint>` });
     expect(c).to.deep.equal(['e.xml:2:3 AXON_CFG_UNSUPPORTED_ELEMENT']);
+  });
+
+  it('reports groups that can never work, with positions', () => {
+    const c = codes({
+      'e.xml': [
+        '<definitions>',
+        '<endpoint name="Empty"><failover/></endpoint>',
+        '<endpoint name="W"><loadbalance algorithm="org.apache.synapse.endpoints.algorithms.WeightedRoundRobin">',
+        '  <endpoint><address uri="http://a"/><property name="loadbalance.weight" value="0"/></endpoint>',
+        '  <endpoint><address uri="http://b"/><property name="loadbalance.weight" value="x"/></endpoint>',
+        '</loadbalance></endpoint>',
+        '<endpoint name="S"><session type="sticky"/><loadbalance><endpoint><address uri="http://a"/></endpoint></loadbalance></endpoint>',
+        '<endpoint name="A"><loadbalance algorithm="com.example.Mine"><endpoint><address uri="http://a"/></endpoint></loadbalance></endpoint>',
+        '<endpoint name="P"><session type="http"/><address uri="http://a"/></endpoint>',
+        '<endpoint name="T"><session type="http"><sessionTimeout>-5</sessionTimeout></session><loadbalance><endpoint><address uri="http://a"/></endpoint></loadbalance></endpoint>',
+        '</definitions>',
+      ].join('\n'),
+    });
+    expect(c).to.deep.equal([
+      'e.xml:2:24 AXON_CFG_MISSING_ELEMENT',
+      'e.xml:4:38 AXON_CFG_BAD_VALUE',
+      'e.xml:5:38 AXON_CFG_BAD_VALUE',
+      'e.xml:7:34 AXON_CFG_BAD_VALUE',
+      'e.xml:8:43 AXON_CFG_BAD_VALUE',
+      'e.xml:9:20 AXON_CFG_BAD_VALUE',
+      'e.xml:10:41 AXON_CFG_BAD_VALUE',
+    ]);
+  });
+
+  it('reads failover and loadbalance groups, members and sessions', () => {
+    const { diag, set } = load({
+      'e.xml': `<definitions>
+        <endpoint name="FO"><failover dynamic="false"><endpoint key="A"/><endpoint><address uri="http://b"/></endpoint></failover></endpoint>
+        <endpoint name="LB"><session type="http"><sessionTimeout>300.0</sessionTimeout><cookieNames>SID, JSESSIONID</cookieNames></session>
+          <loadbalance failover="false"><endpoint key="A"/><endpoint key="FO"/></loadbalance></endpoint>
+        <endpoint name="M"><loadbalance><member hostName="127.0.0.1" httpPort="9001"/><member hostName="h" httpsPort="9443"/></loadbalance></endpoint>
+        <endpoint name="A"><address uri="http://a"/></endpoint>
+      </definitions>`,
+    });
+    expect(diag).to.deep.equal([]);
+    const fo = set.endpoints.find((e) => e.name === 'FO')!.body;
+    expect(fo).to.include({ type: 'failover', dynamic: false });
+    const lb = set.endpoints.find((e) => e.name === 'LB')!.body;
+    if (lb.type !== 'loadbalance') throw new Error('not a loadbalance');
+    expect(lb.failover).to.equal(false);
+    expect(lb.session).to.include({ type: 'http', timeoutMs: 300 });
+    expect(lb.session!.cookieNames).to.deep.equal(['SID', 'JSESSIONID']);
+    const m = set.endpoints.find((e) => e.name === 'M')!.body;
+    if (m.type !== 'loadbalance') throw new Error('not a loadbalance');
+    expect(m.members.map((x) => [x.hostName, x.httpPort, x.httpsPort])).to.deep.equal([['127.0.0.1', 9001, undefined], ['h', undefined, 9443]]);
+  });
+
+  it('finds cycles through group children', () => {
+    const c = codes({
+      'e.xml': `<definitions><endpoint name="X"><failover><endpoint key="Y"/></failover></endpoint><endpoint name="Y"><loadbalance><endpoint key="X"/></loadbalance></endpoint></definitions>`,
+    });
+    expect(c.some((x) => x.includes('AXON_CFG_REFERENCE_CYCLE'))).to.equal(true);
   });
 });
