@@ -25,10 +25,22 @@ export async function writeConfig(files: Record<string, string>, dir?: string): 
   return d;
 }
 
-export async function startGateway(files: Record<string, string>, opts: { globalTimeoutMs?: number; watch?: boolean } = {}): Promise<RunningGateway> {
-  const dir = await writeConfig(files);
+export async function startGateway(
+  files: Record<string, string>,
+  opts: { globalTimeoutMs?: number; watch?: boolean; affinitySecret?: Buffer; dir?: string } = {},
+): Promise<RunningGateway> {
+  const dir = await writeConfig(files, opts.dir);
   const logger = createMemoryLogger('debug');
-  const gw = new Gateway({ configDir: dir, httpPort: 0, adminPort: 0, host: '127.0.0.1', logger, globalTimeoutMs: opts.globalTimeoutMs ?? 10_000, watch: opts.watch ?? false });
+  const gw = new Gateway({
+    configDir: dir,
+    httpPort: 0,
+    adminPort: 0,
+    host: '127.0.0.1',
+    logger,
+    globalTimeoutMs: opts.globalTimeoutMs ?? 10_000,
+    watch: opts.watch ?? false,
+    ...(opts.affinitySecret ? { affinitySecret: opts.affinitySecret } : {}),
+  });
   const r = await gw.start();
   if ('diagnostics' in r) {
     await gw.stop();
