@@ -8,6 +8,7 @@ import os from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { DeploymentError, loadDeployment, type DeploymentSettings } from './config/deployment.js';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from './config/diagnostics.js';
 import { Gateway, loadGeneration } from './gateway.js';
@@ -19,6 +20,7 @@ const USAGE = `usage:
   axon serve    [--config DIR] [--http-port N] [--https-port N] [--admin-port N]
                 [--host ADDR] [--deployment FILE] [--workers N] [--log-level L]
                 [--max-body-bytes N] [--global-timeout MS] [--drain-timeout MS] [--no-watch]
+                [--script-timeout-ms MS] [--script-memory-mb MB] [--affinity-secret-file FILE]
   axon validate [--config DIR]
 
 Every flag can also be set as an environment variable AXON_<NAME> (for example AXON_HTTP_PORT).`;
@@ -34,6 +36,8 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'max-body-bytes': { type: 'string' },
   'global-timeout': { type: 'string' },
+  'script-timeout-ms': { type: 'string' },
+  'script-memory-mb': { type: 'string' },
   'no-watch': { type: 'boolean' },
   'drain-timeout': { type: 'string' },
   'max-header-size': { type: 'string' },
@@ -45,6 +49,7 @@ const OPTIONS = {
   'hostname-verifier': { type: 'string' },
   'client-cert': { type: 'string' },
   'client-key': { type: 'string' },
+  'affinity-secret-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -77,6 +82,14 @@ function port(values: Partial<Record<Flag, string | boolean>>, name: Flag, fallb
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) usage(`--${name} must be a port number (0-65535), not "${v}"`);
   return n;
+}
+
+/** <script> limits: flags and AXON_SCRIPT_* win over [script] in deployment.toml (defaults 1000 ms, 32 MB). */
+function scriptLimits(values: Partial<Record<Flag, string | boolean>>, dep: DeploymentSettings): { timeoutMs: number; memoryMb: number } {
+  const timeoutMs = positive(values, 'script-timeout-ms', dep.scriptTimeoutMs ?? 1000);
+  const memoryMb = positive(values, 'script-memory-mb', dep.scriptMemoryMb ?? 32);
+  if (memoryMb < 8) usage('--script-memory-mb must be at least 8');
+  return { timeoutMs, memoryMb };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -139,7 +152,10 @@ async function main(argv: string[]): Promise<void> {
   const workersRaw = setting(values, 'workers') ?? (dep.workers !== undefined ? String(dep.workers) : '1');
   const workers = workersRaw === 'auto' ? os.availableParallelism() : Number(workersRaw);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) usage(`--workers must be a number from 1 to 64 or "auto", not "${workersRaw}"`);
+  dep.affinitySecretFile = fileSetting('affinity-secret-file', dep.affinitySecretFile);
   if (workers > 1 && cluster.isPrimary) {
+    // workers must sign affinity cookies alike: without a configured secret they share one random key
+    if (dep.affinitySecretFile === undefined && !process.env.AXON_AFFINITY_SECRET) process.env.AXON_AFFINITY_SECRET = randomBytes(32).toString('hex');
     runPrimary(workers, logger);
     return;
   }
@@ -158,6 +174,8 @@ async function main(argv: string[]): Promise<void> {
   const ca = dep.trustedCaFiles ? await Promise.all(dep.trustedCaFiles.map(async (f) => (await readPem(f))!)) : undefined;
   const clientCert = await readPem(dep.clientCertFile);
   const clientKey = await readPem(dep.clientKeyFile);
+  const secretFile = await readPem(dep.affinitySecretFile);
+  const affinitySecret = secretFile ?? (process.env.AXON_AFFINITY_SECRET ? Buffer.from(process.env.AXON_AFFINITY_SECRET, 'utf8') : undefined);
 
   const gw = new Gateway({
     configDir,
@@ -168,11 +186,13 @@ async function main(argv: string[]): Promise<void> {
     logger,
     limits: { maxBodyBytes: positive(values, 'max-body-bytes', dep.maxBodyBytes ?? DEFAULT_LIMITS.maxBodyBytes) },
     globalTimeoutMs: positive(values, 'global-timeout', dep.globalTimeoutMs ?? 120_000),
+    scriptLimits: scriptLimits(values, dep),
     watch: !(values['no-watch'] === true || /^(1|true|yes)$/i.test(process.env.AXON_NO_WATCH ?? '')),
     maxHeaderSize: positive(values, 'max-header-size', dep.maxHeaderSize ?? 16384),
     connectTimeoutMs: positive(values, 'connect-timeout', dep.connectTimeoutMs ?? 30_000),
     ...(setting(values, 'socket-timeout') !== undefined || dep.socketTimeoutMs ? { socketTimeoutMs: positive(values, 'socket-timeout', dep.socketTimeoutMs ?? 180_000) } : {}),
     ...(cert && key ? { tls: { cert, key } } : {}),
+    ...(affinitySecret ? { affinitySecret } : {}),
     ...(ca || dep.hostnameVerifier || clientCert
       ? {
           outboundTls: {

@@ -184,7 +184,22 @@ export interface LoadbalanceEndpointBody {
   roundsPerRecalculation?: number;
 }
 
+/**
+ * `<environments>` (an Axon extension): API Manager's production and sandbox endpoints, chosen
+ * by the AM_KEY_TYPE property (or a configured request header) as the gateway does (§1.5 of the
+ * API Manager note).
+ */
+export interface EnvironmentsEndpointBody {
+  type: 'environments';
+  gatewayType: 'hybrid' | 'production' | 'sandbox';
+  /** Request header that carries the key type when no mediator set AM_KEY_TYPE. */
+  keyTypeHeader?: string;
+  production?: EndpointNode;
+  sandbox?: EndpointNode;
+}
+
 export type EndpointBody =
+  | EnvironmentsEndpointBody
   | AddressEndpointBody
   | DefaultEndpointBody
   | HttpEndpointBody

@@ -20,6 +20,10 @@ export interface DeploymentSettings {
   maxHeaderSize?: number;
   maxBodyBytes?: number;
   globalTimeoutMs?: number;
+  /** [script] timeout_ms: longest a <script> may run for one message. */
+  scriptTimeoutMs?: number;
+  /** [script] memory_limit_mb: heap limit of a script's isolate (at least 8). */
+  scriptMemoryMb?: number;
   connectTimeoutMs?: number;
   /** Longest silence on a backend socket (ms), on top of endpoint timeouts (http.socket.timeout). */
   socketTimeoutMs?: number;
@@ -31,6 +35,8 @@ export interface DeploymentSettings {
   /** Outbound TLS client certificate (PEM). */
   clientCertFile?: string;
   clientKeyFile?: string;
+  /** Key file that signs Axon's session-affinity cookies (every instance of a cluster needs the same). */
+  affinitySecretFile?: string;
 }
 
 export class DeploymentError extends Error {
@@ -68,6 +74,7 @@ const KEYS: Record<string, (v: unknown, out: DeploymentSettings, p: Reader) => v
     const list = Array.isArray(v) ? v : [v];
     o.trustedCaFiles = list.map((x) => p.file('truststore.file_name', x));
   },
+  'session_affinity.secret_file': (v, o, p) => (o.affinitySecretFile = p.file('session_affinity.secret_file', v)),
   'admin.port': (v, o, p) => (o.adminPort = p.port('admin.port', v)),
   'log.level': (v, o, p) => {
     const s = p.str('log.level', v);
@@ -75,6 +82,11 @@ const KEYS: Record<string, (v: unknown, out: DeploymentSettings, p: Reader) => v
     else p.problem(`log.level must be trace, debug, info, warn, error, fatal or silent, not "${s}"`);
   },
   'synapse_properties.synapse.global_timeout_interval': (v, o, p) => (o.globalTimeoutMs = p.int('synapse.global_timeout_interval', v)),
+  'script.timeout_ms': (v, o, p) => (o.scriptTimeoutMs = p.int('script.timeout_ms', v)),
+  'script.memory_limit_mb': (v, o, p) => {
+    o.scriptMemoryMb = p.int('script.memory_limit_mb', v);
+    if (o.scriptMemoryMb < 8) p.problem('script.memory_limit_mb must be at least 8');
+  },
 };
 
 class Reader {

@@ -1,7 +1,7 @@
 // Config stage: whole-set checks after reading: unique names per kind, every key= reference
 // resolves, no reference cycles, no two APIs on the same context and version.
 
-import type { ArtifactSet, EndpointNode, MediatorNode, Position, SequenceRef } from './ast.js';
+import type { ApiNode, ArtifactSet, EndpointNode, MediatorNode, Position, SequenceRef } from './ast.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { MediatorRegistry } from '../mediators/registry.js';
 import type { ArtifactRef } from '../mediators/types.js';
@@ -46,7 +46,10 @@ function endpointRefs(ep: EndpointNode, out: Walked): void {
 
 /** The child endpoints of a failover or loadbalance group (none for other kinds). */
 export function groupChildren(ep: EndpointNode): EndpointNode[] {
-  return ep.body.type === 'failover' || ep.body.type === 'loadbalance' ? ep.body.children : [];
+  const b = ep.body;
+  if (b.type === 'failover' || b.type === 'loadbalance') return b.children;
+  if (b.type === 'environments') return [b.production, b.sandbox].filter((x): x is EndpointNode => x !== undefined);
+  return [];
 }
 
 /** The named endpoints an endpoint refers to by key, through its group children. */
@@ -152,6 +155,69 @@ export function link(set: ArtifactSet, reg: MediatorRegistry, diag: Diagnostics)
 
   reportCycles(graph, diag, 'sequences and templates');
   reportCycles(epGraph, diag, 'endpoints');
+
+  // lifecycle: a mock implementation may answer only while an API is CREATED or PRE-RELEASED
+  for (const a of set.apis) {
+    if (a.lifecycle === undefined || !NO_MOCK_STATES.has(a.lifecycle)) continue;
+    const mock = reachableMock(a, set, reg);
+    if (!mock || mock.body.type !== 'mock') continue;
+    const what = mock.name !== undefined ? `the mock endpoint "${mock.name}"` : `an inline mock endpoint`;
+    diag.error(
+      'AXON_CFG_MOCK_NOT_ALLOWED',
+      `API "${a.name}" is ${a.lifecycle} but reaches ${what} (${mock.body.openapi}); mocks are served only while an API is CREATED or PRE-RELEASED`,
+      a.pos,
+    );
+  }
+}
+
+/** Lifecycle states in which an API must not be answered by a mock. */
+const NO_MOCK_STATES = new Set(['PUBLISHED', 'BLOCKED', 'DEPRECATED', 'RETIRED']);
+
+/**
+ * The first mock endpoint an API's resources can reach: inline, by key, inside groups, and
+ * through named sequences, templates and onError sequences.
+ */
+function reachableMock(api: ApiNode, set: ArtifactSet, reg: MediatorRegistry): EndpointNode | undefined {
+  const seqs = new Map(set.sequences.map((s) => [s.name, s]));
+  const tpls = new Map(set.templates.map((t) => [t.name, t]));
+  const eps = new Map(set.endpoints.filter((e) => e.name !== undefined).map((e) => [e.name!, e]));
+  const w: Walked = { refs: [], endpoints: [] };
+  for (const res of api.resources) {
+    refOfSeq(res.inSequence, reg, w);
+    refOfSeq(res.outSequence, reg, w);
+    refOfSeq(res.faultSequence, reg, w);
+  }
+  const seen = new Set<string>();
+  let i = 0;
+  let j = 0;
+  while (i < w.refs.length || j < w.endpoints.length) {
+    if (j < w.endpoints.length) {
+      const ep = w.endpoints[j++]!;
+      if (ep.body.type === 'mock') return ep;
+      if (ep.body.type === 'key') w.refs.push({ kind: 'endpoint', key: ep.body.key, pos: ep.pos });
+      if (ep.onError !== undefined) w.refs.push({ kind: 'sequence', key: ep.onError, pos: ep.pos });
+      w.endpoints.push(...groupChildren(ep));
+      continue;
+    }
+    const r = w.refs[i++]!;
+    const id = `${r.kind}:${r.key}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (r.kind === 'sequence') {
+      const s = seqs.get(r.key);
+      if (s) {
+        walkMediators(s.mediators, reg, w);
+        if (s.onError !== undefined) w.refs.push({ kind: 'sequence', key: s.onError, pos: s.pos });
+      }
+    } else if (r.kind === 'template') {
+      const t = tpls.get(r.key);
+      if (t) walkMediators(t.sequence.mediators, reg, w);
+    } else if (r.kind === 'endpoint') {
+      const e = eps.get(r.key);
+      if (e) w.endpoints.push(e);
+    }
+  }
+  return undefined;
 }
 
 /** Depth-first search for cycles; each cycle is reported once, at the edge that closes it. */

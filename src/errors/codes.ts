@@ -51,6 +51,10 @@ export const ERRORS = Object.freeze({
   AXON_MED_BAD_HEADER_VALUE: def('AXON_MED_BAD_HEADER_VALUE', 'a header value contains characters not allowed in HTTP', 500, 0),
   AXON_MED_BAD_QUERY: def('AXON_MED_BAD_QUERY', 'a query parameter could not be decoded', 400, 400),
   AXON_MED_SEQUENCE_NOT_FOUND: def('AXON_MED_SEQUENCE_NOT_FOUND', 'a dynamic sequence key names no sequence', 500, 0),
+  // <script>: load-time problems of the code, and a script that fails for one message
+  AXON_CFG_SCRIPT_SYNTAX: def('AXON_CFG_SCRIPT_SYNTAX', 'a script that does not parse as JavaScript'),
+  AXON_CFG_SCRIPT_E4X: def('AXON_CFG_SCRIPT_E4X', 'a script with E4X XML literals, which Axon does not run'),
+  AXON_MED_SCRIPT_FAILED: def('AXON_MED_SCRIPT_FAILED', 'a script threw, or exceeded its time or memory limit', 500, 0),
 
   // --- runtime: endpoints -----------------------------------------------------------------------
   AXON_EP_CONNECT_FAILED: def('AXON_EP_CONNECT_FAILED', 'Error connecting to the back end', 502, 101503),
@@ -63,6 +67,7 @@ export const ERRORS = Object.freeze({
   AXON_EP_BAD_ADDRESS: def('AXON_EP_BAD_ADDRESS', 'the endpoint address is not a usable URL', 500, 303001),
   AXON_EP_KEY_NOT_FOUND: def('AXON_EP_KEY_NOT_FOUND', "Couldn't find the endpoint with the key", 500, 305100),
   AXON_EP_NO_READY_CHILD: def('AXON_EP_NO_READY_CHILD', 'no child of a failover or load-balance group is ready', 503, 303000),
+  AXON_EP_WRONG_GATEWAY: def('AXON_EP_WRONG_GATEWAY', 'a key of the other environment reached a production-only or sandbox-only gateway', 401),
   AXON_EP_WRONG_KEY_TYPE: def('AXON_EP_WRONG_KEY_TYPE', 'the key type has no endpoint in this environment', 403, 900901),
 
   // --- transport / client side ------------------------------------------------------------------

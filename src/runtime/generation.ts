@@ -15,10 +15,12 @@ import { EndpointState } from '../endpoints/state/endpoint-state.js';
 import { definitionHash, EndpointRuntimeStore } from '../endpoints/state/store.js';
 import { FailoverEndpoint, LoadbalanceEndpoint, type GroupRuntime } from '../endpoints/group/group.js';
 import { createSessionPolicy, SessionTable } from '../endpoints/group/session.js';
+import { EnvironmentsEndpoint } from '../endpoints/group/environments.js';
 import { createPicker } from '../endpoints/pickers/picker.js';
 import type { EndpointView } from '../endpoints/types.js';
 import { randomBytes } from 'node:crypto';
 import { MediationError } from '../errors/codes.js';
+import { createOpenApiMockEndpoint } from '../mocks/openapi/endpoint.js';
 import { createApiDispatcher, type ApiDispatcher, type DispatchResult } from './dispatch/api-dispatcher.js';
 import { fuseList, sequenceHandler, wrapOnError, type ListStep } from './sequence.js';
 import { FAULT_HANDLER, respondWithError, runFlow, writeErrorBody, type ResponseRouter } from './flow.js';
@@ -33,6 +35,8 @@ export interface GenerationOptions {
   /** synapse.global_timeout_interval in ms. */
   globalTimeoutMs: number;
   now: () => number;
+  /** Limits of <script> mediators. */
+  scriptLimits?: { timeoutMs: number; memoryMb: number };
   /** Backend call outcomes per endpoint (metrics), optional. */
   metrics?: { upstream(endpoint: string, outcome: 'success' | 'timeout' | 'connect_error' | 'closed' | 'fault', ms: number): void };
   /**
@@ -193,6 +197,7 @@ class Compiler implements CompileContext {
   #implicit: Endpoint | undefined;
   readonly logger: Logger;
   readonly globalTimeoutMs: number;
+  readonly scriptLimits: { timeoutMs: number; memoryMb: number } | undefined;
 
   constructor(gen: Generation, reg: MediatorRegistry, opts: GenerationOptions) {
     this.#gen = gen;
@@ -202,6 +207,7 @@ class Compiler implements CompileContext {
     this.#leafOpts = { sender: opts.sender, globalTimeoutMs: opts.globalTimeoutMs, ...(opts.metrics ? { metrics: opts.metrics } : {}) };
     this.logger = opts.logger;
     this.globalTimeoutMs = opts.globalTimeoutMs;
+    this.scriptLimits = opts.scriptLimits;
     this.#secret = opts.affinitySecret ?? PROCESS_AFFINITY_SECRET;
   }
 
@@ -337,6 +343,12 @@ class Compiler implements CompileContext {
         return failingEndpoint(new MediationError('AXON_EP_KEY_NOT_FOUND', `Couldn't find the endpoint with the key : ${b.key}`));
       }
       ep = this.namedEndpoint(b.key);
+    } else if (b.type === 'environments') {
+      this.#gen.endpointKeys.add(storeKey);
+      const rt = store.get<GroupRuntime>(storeKey, () => ({ off: false }));
+      const prod = b.production ? this.#build(b.production, `${storeKey}/production:${definitionHash(b.production)}`) : undefined;
+      const sand = b.sandbox ? this.#build(b.sandbox, `${storeKey}/sandbox:${definitionHash(b.sandbox)}`) : undefined;
+      ep = new EnvironmentsEndpoint(node.name, b, prod, sand, rt);
     } else if (b.type === 'failover' || b.type === 'loadbalance') {
       this.#gen.endpointKeys.add(storeKey);
       const children = b.children.map((c, i) => this.#build(c, `${storeKey}/${i}:${definitionHash(c)}`));
@@ -381,6 +393,9 @@ class Compiler implements CompileContext {
           ...(b.session ? { session: createSessionPolicy(b.session, this.#secret, store.clock) } : {}),
         });
       }
+    } else if (b.type === 'mock') {
+      // answers from an OpenAPI document's examples; no backend, no state machine
+      ep = createOpenApiMockEndpoint(node.name, b.document, b.openapi);
     } else {
       this.#gen.endpointKeys.add(storeKey);
       const state = store.get(storeKey, () => new EndpointState(b, store.clock));

@@ -403,3 +403,55 @@ describe('e2e: endpoint state across reloads', function () {
     }
   });
 });
+
+describe('e2e: production and sandbox endpoints', function () {
+  this.timeout(20_000);
+  let prod: NamedBackend;
+  let sand: NamedBackend;
+  let g: RunningGateway;
+
+  before(async () => {
+    prod = await startNamedBackend('prod');
+    sand = await startNamedBackend('sandbox');
+    const envApi = (name: string, context: string, key: string) => `<api ${NS} name="${name}" context="${context}">
+      <resource url-mapping="/*"><inSequence>
+        <filter source="$trp:X-Key" regex=".+"><then><property name="AM_KEY_TYPE" expression="$trp:X-Key"/></then></filter>
+        <send><endpoint key="${key}"/></send>
+      </inSequence></resource></api>`;
+    g = await startGateway({
+      'a1.xml': envApi('Both', '/both', 'BothEnv'),
+      'a2.xml': envApi('ProdOnly', '/prod-only', 'ProdOnlyEnv'),
+      'a3.xml': envApi('ProdGw', '/prod-gw', 'ProdGateway'),
+      'a4.xml': `<api ${NS} name="Hdr" context="/hdr"><resource url-mapping="/*"><inSequence><send><endpoint key="ByHeader"/></send></inSequence></resource></api>`,
+      'e1.xml': `<endpoint ${NS} name="BothEnv"><environments><production><endpoint><address uri="${prod.url}"/></endpoint></production><sandbox><endpoint><address uri="${sand.url}"/></endpoint></sandbox></environments></endpoint>`,
+      'e2.xml': `<endpoint ${NS} name="ProdOnlyEnv"><environments><production><endpoint><address uri="${prod.url}"/></endpoint></production></environments></endpoint>`,
+      'e3.xml': `<endpoint ${NS} name="ProdGateway"><environments gatewayType="production"><production><endpoint><address uri="${prod.url}"/></endpoint></production><sandbox><endpoint><address uri="${sand.url}"/></endpoint></sandbox></environments></endpoint>`,
+      'e4.xml': `<endpoint ${NS} name="ByHeader"><environments keyTypeHeader="X-Env"><production><endpoint><address uri="${prod.url}"/></endpoint></production><sandbox><endpoint><address uri="${sand.url}"/></endpoint></sandbox></environments></endpoint>`,
+    });
+  });
+  after(async () => {
+    await g?.stop();
+    await prod?.close();
+    await sand?.close();
+  });
+
+  it('follows AM_KEY_TYPE set by a sequence', async () => {
+    expect((await request(`${g.url}/both/x`)).json().backend).to.equal('prod');
+    expect((await request(`${g.url}/both/x`, { headers: { 'x-key': 'PRODUCTION' } })).json().backend).to.equal('prod');
+    expect((await request(`${g.url}/both/x`, { headers: { 'x-key': 'SANDBOX' } })).json().backend).to.equal('sandbox');
+  });
+
+  it('follows a configured request header', async () => {
+    expect((await request(`${g.url}/hdr/x`, { headers: { 'x-env': 'sandbox' } })).json().backend).to.equal('sandbox');
+    expect((await request(`${g.url}/hdr/x`)).json().backend).to.equal('prod');
+  });
+
+  it("answers as API Manager when the key's environment has no endpoint", async () => {
+    const r = await request(`${g.url}/prod-only/x`, { headers: { 'x-key': 'SANDBOX', accept: 'application/json' } });
+    expect(r.status).to.equal(403);
+    expect(r.json()).to.deep.include({ code: 900901, description: 'Sandbox key offered to the API with no sandbox endpoint' });
+    const r2 = await request(`${g.url}/prod-gw/x`, { headers: { 'x-key': 'SANDBOX' } });
+    expect(r2.status).to.equal(401);
+    expect(r2.json().description).to.equal('Sandbox Key Provided for Production Gateway');
+  });
+});

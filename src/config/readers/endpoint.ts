@@ -21,7 +21,7 @@ import { readMockEndpoint } from './mock.js';
 import { childElements, directText, localName, namespacesInScope, type XmlElement } from '../../xml/parse.js';
 
 const LEAF_KINDS = ['address', 'default', 'http'];
-const GROUP_KINDS = ['failover', 'loadbalance'];
+const GROUP_KINDS = ['failover', 'loadbalance', 'environments'];
 const OTHER_KINDS = ['wsdl', 'dynamicLoadbalance', 'serviceDynamicLoadbalance', 'recipientlist', 'class'];
 const ALGORITHMS = [
   'org.apache.synapse.endpoints.algorithms.RoundRobin',
@@ -128,8 +128,46 @@ function boolAttr(el: XmlElement, r: ReadContext, name: string, dflt: boolean): 
   return v === undefined ? dflt : v === 'true';
 }
 
+/** <environments>: a production and/or a sandbox endpoint. */
+function readEnvironments(el: XmlElement, r: ReadContext): EndpointBody | undefined {
+  r.checkAttributes(el, ['gatewayType', 'keyTypeHeader']);
+  const gatewayType = r.enumAttr(el, 'gatewayType', ['hybrid', 'production', 'sandbox'] as const, 'hybrid')!;
+  const body: EndpointBody = { type: 'environments', gatewayType };
+  const header = r.attr(el, 'keyTypeHeader');
+  if (header !== undefined) body.keyTypeHeader = header.trim();
+  for (const c of childElements(el)) {
+    const n = localName(c);
+    if (!r.isSynapse(c) || (n !== 'production' && n !== 'sandbox')) {
+      r.error('AXON_CFG_UNKNOWN_ELEMENT', `<environments> takes <production> and <sandbox>, not <${c.nodeName}>`, c);
+      continue;
+    }
+    if (body[n]) {
+      r.error('AXON_CFG_CONFLICT', `<environments> has one <${n}>`, c);
+      continue;
+    }
+    const eps = childElements(c).filter((x) => localName(x) === 'endpoint');
+    if (eps.length !== 1 || childElements(c).length !== 1) {
+      r.error('AXON_CFG_BAD_VALUE', `<${n}> holds exactly one <endpoint>`, c);
+      continue;
+    }
+    const ep = readEndpointElement(eps[0]!, r, false);
+    if (ep) body[n] = ep;
+  }
+  const need = gatewayType === 'hybrid' ? undefined : gatewayType;
+  if (need && !body[need]) {
+    r.error('AXON_CFG_MISSING_ELEMENT', `a ${need} gateway needs a <${need}> endpoint`, el);
+    return undefined;
+  }
+  if (!body.production && !body.sandbox) {
+    r.error('AXON_CFG_MISSING_ELEMENT', '<environments> needs a <production> or a <sandbox> endpoint', el);
+    return undefined;
+  }
+  return body;
+}
+
 /** <failover> and <loadbalance>: child endpoints (or members), group settings. */
 function readGroup(el: XmlElement, kind: string, r: ReadContext): EndpointBody | undefined {
+  if (kind === 'environments') return readEnvironments(el, r);
   const children: EndpointNode[] = [];
   const members: MemberNode[] = [];
   for (const c of childElements(el)) {
