@@ -131,6 +131,19 @@ export interface HttpEndpointBody extends LeafQosNode {
   method?: HttpMethod;
 }
 
+/** `<wsdl uri service port>` (or an inline WSDL): the address comes from the WSDL at load. */
+export interface WsdlEndpointBody extends LeafQosNode {
+  type: 'wsdl';
+  /** As written (a file of the config folder, or a local entry key). */
+  uri?: string;
+  service: string;
+  port: string;
+  /** Filled at load: the service/port address and its SOAP version. */
+  address?: string;
+  soap?: 'soap11' | 'soap12';
+  pos: Position;
+}
+
 /** A reference to a named endpoint (`<endpoint key="E"/>`). */
 export interface KeyEndpointBody {
   type: 'key';
@@ -201,6 +214,7 @@ export interface EnvironmentsEndpointBody {
 export type EndpointBody =
   | EnvironmentsEndpointBody
   | AddressEndpointBody
+  | WsdlEndpointBody
   | DefaultEndpointBody
   | HttpEndpointBody
   | KeyEndpointBody

@@ -1,6 +1,7 @@
 // Config stage: whole-set checks after reading: unique names per kind, every key= reference
 // resolves, no reference cycles, no two APIs on the same context and version.
 
+import { wsdlAddress } from './readers/wsdl.js';
 import type { ApiNode, ArtifactSet, EndpointNode, MediatorNode, Position, SequenceRef } from './ast.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { MediatorRegistry } from '../mediators/registry.js';
@@ -153,6 +154,7 @@ export function link(set: ArtifactSet, reg: MediatorRegistry, diag: Diagnostics)
     }
   }
 
+  resolveWsdlEntries(set, reg, diag);
   reportCycles(graph, diag, 'sequences and templates');
   reportCycles(epGraph, diag, 'endpoints');
 
@@ -238,4 +240,46 @@ function reportCycles(graph: Map<string, { key: string; pos: Position }[]>, diag
     state.set(n, 2);
   };
   for (const n of graph.keys()) if (!state.has(n)) visit(n);
+}
+
+/** Every endpoint node of the set, group children and inline endpoints of named ones included. */
+function allEndpointNodes(set: ArtifactSet, reg: MediatorRegistry): EndpointNode[] {
+  const out: EndpointNode[] = [];
+  const add = (e: EndpointNode): void => {
+    out.push(e);
+    for (const c of groupChildren(e)) add(c);
+  };
+  for (const e of set.endpoints) add(e);
+  const fromLists = (lists: (MediatorNode[] | undefined)[]): void => {
+    for (const l of lists) {
+      if (!l) continue;
+      const w: Walked = { refs: [], endpoints: [] };
+      walkMediators(l, reg, w);
+      for (const e of w.endpoints) add(e);
+    }
+  };
+  fromLists(set.sequences.map((s) => s.mediators));
+  fromLists(set.templates.map((t) => t.sequence.mediators));
+  for (const a of set.apis) for (const r of a.resources) fromLists([r.inSequence?.inline, r.outSequence?.inline, r.faultSequence?.inline]);
+  return out;
+}
+
+/** <wsdl uri="key"> naming a local entry that holds the WSDL: read its service/port address. */
+function resolveWsdlEntries(set: ArtifactSet, reg: MediatorRegistry, diag: Diagnostics): void {
+  for (const e of allEndpointNodes(set, reg)) {
+    const b = e.body;
+    if (b.type !== 'wsdl' || b.address !== undefined) continue;
+    const entry = set.localEntries.find((l) => l.key === b.uri);
+    if (!entry || typeof entry.value === 'string') {
+      diag.error('AXON_CFG_UNRESOLVED_KEY', `the WSDL "${b.uri}" is neither a file in the config folder nor a local entry holding a WSDL`, b.pos);
+      continue;
+    }
+    const a = wsdlAddress(entry.value, b.service, b.port);
+    if ('error' in a) {
+      diag.error('AXON_CFG_BAD_VALUE', `local entry "${entry.key}": ${a.error}`, b.pos);
+      continue;
+    }
+    b.address = a.uri;
+    if (a.soap) b.soap = a.soap;
+  }
 }

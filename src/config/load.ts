@@ -16,14 +16,14 @@ export interface LoadedFiles {
   /** Path relative to the root (for messages) -> text. */
   files: Map<string, string>;
   /**
-   * Side files that artifacts refer to by path (scripts, OpenAPI documents): path relative to
+   * Side files that artifacts refer to by path (scripts, OpenAPI documents, WSDLs): path relative to
    * the root, with "/" separators -> text.
    */
   resources: Map<string, string>;
 }
 
 /** Extensions of the side files read with the XML (see LoadedFiles.resources). */
-export const RESOURCE_EXTENSIONS = ['.js', '.json', '.yaml', '.yml'];
+export const RESOURCE_EXTENSIONS = ['.js', '.json', '.yaml', '.yml', '.wsdl'];
 
 const MAX_FILES = 10_000;
 const MAX_FILE_BYTES = 16 * 1024 * 1024;

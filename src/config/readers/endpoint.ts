@@ -18,11 +18,12 @@ import type {
 } from '../ast.js';
 import type { ReadContext } from '../read-context.js';
 import { readMockEndpoint } from './mock.js';
-import { childElements, directText, localName, namespacesInScope, type XmlElement } from '../../xml/parse.js';
+import { childElements, directText, localName, namespacesInScope, parseXml, type XmlElement, type XmlNode } from '../../xml/parse.js';
+import { isWsdlRoot, wsdlAddress } from './wsdl.js';
 
-const LEAF_KINDS = ['address', 'default', 'http'];
+const LEAF_KINDS = ['address', 'default', 'http', 'wsdl'];
 const GROUP_KINDS = ['failover', 'loadbalance', 'environments'];
-const OTHER_KINDS = ['wsdl', 'dynamicLoadbalance', 'serviceDynamicLoadbalance', 'recipientlist', 'class'];
+const OTHER_KINDS = ['dynamicLoadbalance', 'serviceDynamicLoadbalance', 'recipientlist', 'class'];
 const ALGORITHMS = [
   'org.apache.synapse.endpoints.algorithms.RoundRobin',
   'org.apache.synapse.endpoints.algorithms.WeightedRoundRobin',
@@ -323,6 +324,7 @@ function readLeaf(el: XmlElement, kind: string, r: ReadContext): EndpointBody | 
     }
     return { type: 'address', uri: trimmed, ...qos };
   }
+  if (kind === 'wsdl') return readWsdl(el, r, common);
   if (kind === 'default') {
     r.checkAttributes(el, common);
     return { type: 'default', ...readQos(el, r) };
@@ -338,6 +340,47 @@ function readLeaf(el: XmlElement, kind: string, r: ReadContext): EndpointBody | 
   const legacy = t.startsWith('legacy-encoding:');
   const body: EndpointBody = { type: 'http', uriTemplate: legacy ? t.slice('legacy-encoding:'.length) : t, legacyEncoding: legacy, ...qos };
   if (m !== undefined) body.method = m.toUpperCase() as HttpMethod;
+  return body;
+}
+
+function readWsdl(el: XmlElement, r: ReadContext, common: string[]): EndpointBody | undefined {
+  r.checkAttributes(el, ['uri', 'service', 'port', ...common]);
+  const service = r.requireAttr(el, 'service');
+  const port = r.requireAttr(el, 'port');
+  const qos = readQos(el, r, ['definitions', 'description']);
+  const uri = r.attr(el, 'uri')?.trim();
+  const inline = childElements(el).find((c) => isWsdlRoot(c));
+  if (service === undefined || port === undefined) return undefined;
+  const body: EndpointBody = { type: 'wsdl', service, port, pos: r.pos(el), ...qos };
+  let root: XmlElement | undefined = inline;
+  let at: XmlNode = el;
+  if (uri !== undefined) {
+    body.uri = uri;
+    at = r.attrNode(el, 'uri') ?? el;
+    if (inline) r.error('AXON_CFG_CONFLICT', '<wsdl> takes a uri or an inline WSDL, not both', inline);
+    if (/^https?:/i.test(uri)) {
+      r.error('AXON_CFG_BAD_VALUE', `Axon does not download WSDLs at load: save "${uri}" in the config folder and give its path`, at);
+      return undefined;
+    }
+    const text = r.resource(uri.replace(/^file:/i, ''));
+    if (text === undefined) return body; // perhaps a local entry: the linker resolves it
+    try {
+      root = parseXml(text).documentElement ?? undefined;
+    } catch (e) {
+      r.error('AXON_CFG_BAD_VALUE', `the WSDL "${uri}" is not well-formed XML: ${(e as Error).message}`, at);
+      return undefined;
+    }
+  } else if (!inline) {
+    r.error('AXON_CFG_MISSING_ATTRIBUTE', '<wsdl> needs a uri or an inline WSDL', el);
+    return undefined;
+  }
+  const a = wsdlAddress(root!, service, port);
+  if ('error' in a) {
+    r.error('AXON_CFG_BAD_VALUE', a.error, at);
+    return undefined;
+  }
+  body.address = a.uri;
+  if (a.soap) body.soap = a.soap;
   return body;
 }
 

@@ -8,7 +8,9 @@ import { compileExpression } from '../../expr/compile.js';
 import type { CompiledExpression } from '../../expr/types.js';
 import { HOP_BY_HOP, isValidHeaderValue } from '../../runtime/headers.js';
 import { ANONYMOUS_TO, type MessageContext } from '../../runtime/message-context.js';
-import { kindOfMediaType } from '../../runtime/payload.js';
+
+import { createEnvelope, envelopeBody, envelopeHeader, firstBodyElement, soapVersionOf } from '../../expr/soap.js';
+import type { XmlDocument, XmlElement } from '../../xml/parse.js';
 import { appendRestPostfix } from '../rest-url.js';
 import { compileHttpUriTemplate } from '../uri-template-expand.js';
 import { DISCARDED, isTransportFailure, type BackendResponse, type Endpoint, type EndpointView, type OutboundRequest, type Sender } from '../types.js';
@@ -181,7 +183,7 @@ export class LeafEndpoint implements Endpoint {
       this.#checkedOrigin = origin;
     }
     mc.props.set('ENDPOINT_PREFIX', origin);
-    if (this.#format === 'soap11' || this.#format === 'soap12' || this.#format === 'pox') {
+    if (this.#format === 'soap11' || this.#format === 'soap12' || this.#format === 'pox' || this.#format === 'get') {
       const p = mc.loadBody();
       if (p) await p;
     }
@@ -239,23 +241,34 @@ function applyProperty(mc: MessageContext, p: CompiledProperty): void {
 export function buildOutbound(
   mc: MessageContext,
   origin: string,
-  path: string,
+  pathIn: string,
   method: string | undefined,
   format: LeafQosNode['format'],
   timeoutMs: number,
 ): OutboundRequest {
+  let path = pathIn;
   let m = method ?? (mc.axis2.get('HTTP_METHOD') as string | undefined) ?? mc.exchange.method;
-  if (format === 'get') m = 'GET';
+  if (format === 'get') {
+    m = 'GET';
+    path = appendBodyAsQuery(mc, path);
+  }
   else if (format === 'soap11' || format === 'soap12') m = 'POST';
   const headers = mc.headers.forwardable(OUT_SKIP);
   const p = mc.payload;
   let body: OutboundRequest['body'] = null;
   const noBody = mc.axis2.get('NO_ENTITY_BODY') === true || m === 'GET' || m === 'HEAD' || format === 'get';
   if (format === 'soap11' || format === 'soap12') {
-    const env = mc.envelope();
+    const env = toSoapVersion(mc, format);
+    const action = soapActionOf(mc);
+    deleteHeader(headers, 'soapaction');
+    if (format === 'soap11') {
+      setHeader(headers, 'Content-Type', SOAP_ENV_TYPES.soap11);
+      setHeader(headers, 'SOAPAction', action === undefined ? '""' : `"${action}"`);
+    } else {
+      setHeader(headers, 'Content-Type', action === undefined ? SOAP_ENV_TYPES.soap12 : `${SOAP_ENV_TYPES.soap12}; action="${action}"`);
+    }
     p.soap = format;
     void env;
-    setHeader(headers, 'Content-Type', SOAP_ENV_TYPES[format]);
     body = p.serialize(SOAP_ENV_TYPES[format]);
   } else if (!noBody) {
     if (p.isStream) {
@@ -264,7 +277,16 @@ export function buildOutbound(
       if (cl !== undefined) headers['content-length'] = cl;
     } else {
       let outType = mc.messageType();
-      if (format === 'pox' && kindOfMediaType(outType) !== 'xml') outType = 'application/xml';
+      if (format === 'pox') {
+        // plain XML: a SOAP message leaves its envelope (and SOAPAction) behind
+        outType = 'application/xml';
+        const env = mc.envelope();
+        if (p.soap !== null) {
+          p.setEnvelope(env);
+          p.soap = null;
+          deleteHeader(headers, 'soapaction');
+        }
+      }
       body = p.serialize(outType);
       if (p.modified || format === 'pox') {
         const ct = format === 'pox' ? 'application/xml' : ((mc.axis2.get('ContentType') as string | undefined) ?? outType);
@@ -276,6 +298,65 @@ export function buildOutbound(
     p.takeStream()?.resume();
   }
   return { origin, path, method: m, headers, body, timeoutMs };
+}
+
+/**
+ * The message as a SOAP envelope of `version`: a SOAP 1.1 message sent to a SOAP 1.2 endpoint
+ * (or the reverse) gets a new envelope of the other version with the same header blocks and
+ * body; plain XML and JSON bodies are wrapped.
+ */
+function toSoapVersion(mc: MessageContext, version: 'soap11' | 'soap12'): XmlDocument {
+  const env = mc.envelope();
+  if (mc.payload.soap === version) return env;
+  if (soapVersionOf(env) === version) {
+    // a plain XML or JSON body already sits in an envelope of this version: send the envelope
+    mc.payload.setEnvelope(env);
+    return env;
+  }
+  const out = createEnvelope(version);
+  const from = { header: envelopeHeader(env), body: envelopeBody(env) };
+  const to = { header: envelopeHeader(out, true)!, body: envelopeBody(out)! };
+  for (const part of ['header', 'body'] as const) {
+    for (let n = from[part]?.firstChild ?? null; n; n = n.nextSibling) to[part].appendChild(out.importNode(n, true));
+  }
+  mc.payload.setEnvelope(out);
+  return out;
+}
+
+/** The SOAP action of a message: the WS-Addressing Action, a SOAPAction header, or a SOAP 1.2 action parameter. */
+function soapActionOf(mc: MessageContext): string | undefined {
+  const wsa = mc.addressing.Action;
+  if (wsa) return wsa;
+  const h = mc.headers.get('soapaction');
+  if (h !== undefined) {
+    const v = h.trim().replace(/^"(.*)"$/, '$1');
+    if (v !== '') return v;
+  }
+  const m = /;\s*action\s*=\s*"?([^";]+)"?/i.exec(mc.headers.get('content-type') ?? '');
+  return m ? m[1] : undefined;
+}
+
+/**
+ * format="get": the children of the payload element become query parameters (Synapse's
+ * x-www-form-urlencoded formatter); the payload itself is not sent.
+ */
+function appendBodyAsQuery(mc: MessageContext, path: string): string {
+  const p = mc.payload;
+  if (p.isStream || p.isEmpty) return path;
+  const first = firstBodyElement(mc.envelope());
+  if (!first) return path;
+  const params: string[] = [];
+  for (let n = first.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType !== 1) continue;
+    const el = n as XmlElement;
+    params.push(`${encodeURIComponent(el.localName ?? el.nodeName)}=${encodeURIComponent(el.textContent ?? '')}`);
+  }
+  if (params.length === 0) return path;
+  return path + (path.includes('?') ? '&' : '?') + params.join('&');
+}
+
+function deleteHeader(headers: Record<string, string | string[]>, lower: string): void {
+  for (const k of Object.keys(headers)) if (k.toLowerCase() === lower) delete headers[k];
 }
 
 function setHeader(headers: Record<string, string | string[]>, name: string, value: string): void {
@@ -324,6 +405,18 @@ export function createLeafEndpoint(node: EndpointNode, opts: LeafOptions): LeafE
         return url;
       };
       return new LeafEndpoint(node.name, 'http', resolve, b, b.method, props, opts, b.uriTemplate);
+    }
+    case 'wsdl': {
+      // the linker filled the address in; the WSDL's SOAP version is the format unless one is given
+      const uri = b.address!;
+      const format = b.format ?? b.soap;
+      const qos = { ...b, ...(format ? { format } : {}) };
+      const resolve: UrlResolver = (mc) => {
+        const postfix = mc.axis2.get('REST_URL_POSTFIX');
+        if (typeof postfix === 'string' && postfix !== '' && isRestRequest(mc, format)) return appendRestPostfix(uri, postfix);
+        return uri;
+      };
+      return new LeafEndpoint(node.name, 'wsdl', resolve, qos, undefined, props, opts, uri);
     }
     case 'default':
       return new LeafEndpoint(node.name, 'default', toResolver(b.format, true), b, undefined, props, opts);
