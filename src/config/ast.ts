@@ -144,6 +144,37 @@ export interface WsdlEndpointBody extends LeafQosNode {
   pos: Position;
 }
 
+/**
+ * `<endpoint template="T" [name] [uri]>` with `<parameter name value/>` children: expanded at
+ * load (by the linker) into the template's endpoint with every `$param` replaced.
+ */
+export interface TemplateEndpointBody {
+  type: 'template';
+  template: string;
+  /** Parameter values, `name` and `uri` attributes included. */
+  params: Record<string, string>;
+  pos: Position;
+}
+
+/** `<template name="T"><parameter name="p"/>* <endpoint>...</endpoint></template>` */
+export interface EndpointTemplateNode {
+  name: string;
+  parameters: string[];
+  /** The endpoint element as written; expanded per use. */
+  element: XmlElement;
+  pos: Position;
+  file: string;
+}
+
+/** `<recipientlist>`: every ready child gets the message; the first answer wins (§6.8). */
+export interface RecipientListEndpointBody {
+  type: 'recipientlist';
+  children: EndpointNode[];
+  members: MemberNode[];
+  /** `<endpoints value="{expr}" max-cache="n"/>`: comma-separated URLs worked out per message. */
+  dynamic?: { expression: string; namespaces: Record<string, string>; maxCache: number };
+}
+
 /** A reference to a named endpoint (`<endpoint key="E"/>`). */
 export interface KeyEndpointBody {
   type: 'key';
@@ -212,6 +243,8 @@ export interface EnvironmentsEndpointBody {
 }
 
 export type EndpointBody =
+  | TemplateEndpointBody
+  | RecipientListEndpointBody
   | EnvironmentsEndpointBody
   | AddressEndpointBody
   | WsdlEndpointBody
@@ -275,6 +308,7 @@ export interface ArtifactSet {
   endpoints: EndpointNode[];
   localEntries: LocalEntryNode[];
   templates: SequenceTemplateNode[];
+  endpointTemplates: EndpointTemplateNode[];
   /** Files read, with a content hash each (for reload diffs). */
   files: { file: string; hash: string }[];
 }

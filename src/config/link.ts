@@ -2,7 +2,10 @@
 // resolves, no reference cycles, no two APIs on the same context and version.
 
 import { wsdlAddress } from './readers/wsdl.js';
-import type { ApiNode, ArtifactSet, EndpointNode, MediatorNode, Position, SequenceRef } from './ast.js';
+import { readEndpointElement } from './readers/endpoint.js';
+import { ReadContext } from './read-context.js';
+import type { XmlElement, XmlNode } from '../xml/parse.js';
+import type { ApiNode, ArtifactSet, EndpointNode, TemplateEndpointBody, MediatorNode, Position, SequenceRef } from './ast.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { MediatorRegistry } from '../mediators/registry.js';
 import type { ArtifactRef } from '../mediators/types.js';
@@ -50,6 +53,7 @@ export function groupChildren(ep: EndpointNode): EndpointNode[] {
   const b = ep.body;
   if (b.type === 'failover' || b.type === 'loadbalance') return b.children;
   if (b.type === 'environments') return [b.production, b.sandbox].filter((x): x is EndpointNode => x !== undefined);
+  if (b.type === 'recipientlist') return b.children;
   return [];
 }
 
@@ -60,6 +64,7 @@ function endpointKeys(ep: EndpointNode, out: { key: string; pos: Position }[]): 
 }
 
 export function link(set: ArtifactSet, reg: MediatorRegistry, diag: Diagnostics): void {
+  expandEndpointTemplates(set, reg, diag);
   const dup = (kind: string, items: { name: string; pos: Position }[]) => {
     const seen = new Map<string, Position>();
     for (const it of items) {
@@ -282,4 +287,77 @@ function resolveWsdlEntries(set: ArtifactSet, reg: MediatorRegistry, diag: Diagn
     b.address = a.uri;
     if (a.soap) b.soap = a.soap;
   }
+}
+
+/** Nesting depth of templates that use templates. */
+const MAX_TEMPLATE_DEPTH = 8;
+
+/**
+ * `<endpoint template="T">`: replace each use with the template's endpoint, every `$param`
+ * (in attribute values and text) given its value. Problems are reported in the template's file.
+ */
+function expandEndpointTemplates(set: ArtifactSet, reg: MediatorRegistry, diag: Diagnostics): void {
+  const templates = new Map(set.endpointTemplates.map((t) => [t.name, t]));
+  for (let depth = 0; ; depth++) {
+    const uses = allEndpointNodes(set, reg).filter((e) => e.body.type === 'template');
+    if (uses.length === 0) return;
+    if (depth >= MAX_TEMPLATE_DEPTH) {
+      for (const u of uses) diag.error('AXON_CFG_REFERENCE_CYCLE', `endpoint templates nest deeper than ${MAX_TEMPLATE_DEPTH} levels (a cycle?)`, u.pos);
+      return;
+    }
+    for (const use of uses) {
+      const b = use.body as TemplateEndpointBody;
+      const t = templates.get(b.template);
+      if (!t) {
+        diag.error('AXON_CFG_UNRESOLVED_KEY', `no endpoint template named "${b.template}"`, b.pos);
+        use.body = { type: 'default' };
+        continue;
+      }
+      const missing = t.parameters.filter((p) => b.params[p] === undefined);
+      if (missing.length > 0) {
+        diag.error('AXON_CFG_MISSING_ATTRIBUTE', `template "${t.name}" needs a value for ${missing.map((m) => `"${m}"`).join(', ')}`, b.pos);
+        use.body = { type: 'default' };
+        continue;
+      }
+      const copy = substitutedCopy(t.element, b.params);
+      const inst = readEndpointElement(copy, new ReadContext(t.file, diag, reg), false);
+      if (!inst) {
+        use.body = { type: 'default' };
+        continue;
+      }
+      use.body = inst.body;
+      use.properties = inst.properties;
+      if (use.onError === undefined && inst.onError !== undefined) use.onError = inst.onError;
+    }
+  }
+}
+
+/** A deep copy of `el` with `$param` replaced, keeping source positions for messages. */
+function substitutedCopy(el: XmlElement, params: Record<string, string>): XmlElement {
+  const names = Object.keys(params).sort((a, b) => b.length - a.length);
+  const re = names.length ? new RegExp('\\$(' + names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') + ')(?![\\w.-])', 'g') : undefined;
+  const sub = (v: string): string => (re ? v.replace(re, (_m, n: string) => params[n] ?? '') : v);
+  const copy = el.cloneNode(true) as XmlElement;
+  const walk = (from: XmlNode, to: XmlNode): void => {
+    const f = from as XmlNode & { lineNumber?: number; columnNumber?: number };
+    const t = to as XmlNode & { lineNumber?: number; columnNumber?: number };
+    t.lineNumber = f.lineNumber;
+    t.columnNumber = f.columnNumber;
+    if (to.nodeType === 1) {
+      const fe = from as XmlElement;
+      const te = to as XmlElement;
+      for (let i = 0; i < te.attributes.length; i++) {
+        const a = te.attributes.item(i)!;
+        const fa = fe.attributes.item(i) as (XmlNode & { lineNumber?: number; columnNumber?: number }) | null;
+        (a as unknown as { lineNumber?: number }).lineNumber = fa?.lineNumber;
+        (a as unknown as { columnNumber?: number }).columnNumber = fa?.columnNumber;
+        a.value = sub(a.value);
+      }
+    } else if (to.nodeType === 3 || to.nodeType === 4) {
+      (to as XmlNode & { data: string }).data = sub((to as XmlNode & { data: string }).data);
+    }
+    for (let a = from.firstChild, b = to.firstChild; a && b; a = a.nextSibling, b = b.nextSibling) walk(a, b);
+  };
+  walk(el, copy);
+  return copy;
 }

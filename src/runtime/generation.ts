@@ -16,6 +16,7 @@ import { definitionHash, EndpointRuntimeStore } from '../endpoints/state/store.j
 import { FailoverEndpoint, LoadbalanceEndpoint, type GroupRuntime } from '../endpoints/group/group.js';
 import { createSessionPolicy, SessionTable } from '../endpoints/group/session.js';
 import { EnvironmentsEndpoint } from '../endpoints/group/environments.js';
+import { RecipientListEndpoint } from '../endpoints/group/recipient-list.js';
 import { createPicker } from '../endpoints/pickers/picker.js';
 import type { EndpointView } from '../endpoints/types.js';
 import { randomBytes } from 'node:crypto';
@@ -343,6 +344,30 @@ class Compiler implements CompileContext {
         return failingEndpoint(new MediationError('AXON_EP_KEY_NOT_FOUND', `Couldn't find the endpoint with the key : ${b.key}`));
       }
       ep = this.namedEndpoint(b.key);
+    } else if (b.type === 'template') {
+      throw new Error(`template endpoint "${b.template}" was not expanded by the linker`);
+    } else if (b.type === 'recipientlist') {
+      this.#gen.endpointKeys.add(storeKey);
+      const rt = store.get<GroupRuntime>(storeKey, () => ({ off: false }));
+      const children = b.children.map((c, i) => this.#build(c, `${storeKey}/${i}:${definitionHash(c)}`));
+      const members = b.members.map((m, i) => {
+        const key = `${storeKey}/m${i}:${definitionHash(m)}`;
+        this.#gen.endpointKeys.add(key);
+        return createMemberEndpoint(m, { ...this.#leafOpts, state: store.get(key, () => new EndpointState({}, store.clock)) });
+      });
+      const dyn = b.dynamic;
+      ep = new RecipientListEndpoint(
+        node.name,
+        [...children, ...members],
+        rt,
+        dyn
+          ? {
+              expression: this.expr({ source: dyn.expression, namespaces: dyn.namespaces, pos: node.pos }),
+              maxCache: dyn.maxCache,
+              create: (url) => createLeafEndpoint({ body: { type: 'address', uri: url }, properties: [], pos: node.pos, file: node.file }, this.#leafOpts),
+            }
+          : undefined,
+      );
     } else if (b.type === 'environments') {
       this.#gen.endpointKeys.add(storeKey);
       const rt = store.get<GroupRuntime>(storeKey, () => ({ off: false }));

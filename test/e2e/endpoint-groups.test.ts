@@ -455,3 +455,72 @@ describe('e2e: production and sandbox endpoints', function () {
     expect(r2.json().description).to.equal('Sandbox Key Provided for Production Gateway');
   });
 });
+
+describe('e2e: endpoint templates and recipient lists', function () {
+  this.timeout(20_000);
+  let a: NamedBackend;
+  let b: NamedBackend;
+  let g: RunningGateway;
+
+  before(async () => {
+    a = await startNamedBackend('A');
+    b = await startNamedBackend('B');
+    g = await startGateway({
+      'fault.xml': FAULT_JSON,
+      'tpl.xml': `<template ${NS} name="suspendingAddress">
+        <parameter name="name"/><parameter name="uri"/><parameter name="wait"/>
+        <endpoint name="$name"><address uri="$uri"><suspendOnFailure><initialDuration>$wait</initialDuration></suspendOnFailure></address>
+          <property name="X-From-Template" value="$name" scope="transport"/></endpoint>
+      </template>`,
+      'uses.xml': `<definitions ${NS}>
+        <endpoint name="TA" template="suspendingAddress" uri="${a.url}/t"><parameter name="wait" value="1234"/></endpoint>
+        <endpoint name="ToB" template="suspendingAddress" uri="${b.url}/t"><parameter name="wait" value="10"/></endpoint>
+        <endpoint name="Both"><recipientlist><endpoint key="TA"/><endpoint key="ToB"/></recipientlist></endpoint>
+        <endpoint name="Dyn"><recipientlist><endpoints value="{get-property('targets')}" max-cache="4"/></recipientlist></endpoint>
+      </definitions>`,
+      'api.xml': `<api ${NS} name="T" context="/t">
+        <resource url-mapping="/tpl"><inSequence><send><endpoint key="TA"/></send></inSequence></resource>
+        <resource url-mapping="/all"><inSequence><send><endpoint key="Both"/></send></inSequence><faultSequence><sequence key="showError"/></faultSequence></resource>
+        <resource url-mapping="/dyn"><inSequence><property name="targets" expression="$trp:X-Targets"/><send><endpoint key="Dyn"/></send></inSequence><faultSequence><sequence key="showError"/></faultSequence></resource>
+      </api>`,
+    });
+  });
+  after(async () => {
+    await g?.stop();
+    await a?.close();
+    await b?.close();
+  });
+
+  it('expands a template endpoint with its parameters', async () => {
+    const r = (await request(`${g.url}/t/tpl`)).json();
+    expect(r.backend).to.equal('A');
+    // the address gets the REST postfix (/tpl), as any address endpoint does
+    expect(r.path).to.equal('/t/tpl');
+    const v = await endpointView(g, 'TA');
+    expect(v).to.include({ type: 'address', address: `${a.url}/t` });
+    await a.kill();
+    await request(`${g.url}/t/tpl`);
+    expect((await endpointView(g, 'TA')).suspendedForMs).to.equal(1234);
+    await a.revive();
+    await g.gw.current!.endpoints.get('TA')!.setActive(true);
+  });
+
+  it('a recipient list sends to every child and answers with the first reply', async () => {
+    const before = [a.hits, b.hits];
+    const r = await request(`${g.url}/t/all`, { method: 'POST', body: 'same bytes', headers: { 'content-type': 'text/plain' } });
+    expect(r.status).to.equal(200);
+    expect(['A', 'B']).to.include(r.json().backend);
+    await sleep(100);
+    expect([a.hits - before[0]!, b.hits - before[1]!]).to.deep.equal([1, 1]);
+  });
+
+  it('a dynamic recipient list takes its URLs from an expression', async () => {
+    const before = [a.hits, b.hits];
+    const r = await request(`${g.url}/t/dyn`, { headers: { 'x-targets': `${a.url}/d, ${b.url}/d` } });
+    expect(r.status).to.equal(200);
+    await sleep(100);
+    expect([a.hits - before[0]!, b.hits - before[1]!]).to.deep.equal([1, 1]);
+    const none = await request(`${g.url}/t/dyn`, { headers: { 'x-targets': '' } });
+    expect(none.json().code).to.equal('303000');
+  });
+});

@@ -2,7 +2,7 @@
 // <template>, or <definitions> holding several (synapse-semantics §1, §2.1). Readers report
 // every problem with its position and keep going.
 
-import type { ApiNode, ArtifactSet, HttpMethod, ResourceNode, SequenceNode, SequenceRef, SequenceTemplateNode } from '../ast.js';
+import type { ApiNode, ArtifactSet, HttpMethod, ResourceNode, SequenceNode, SequenceRef, SequenceTemplateNode, EndpointTemplateNode } from '../ast.js';
 import type { ReadContext } from '../read-context.js';
 import { UNSUPPORTED_SYNAPSE_ELEMENTS } from '../read-context.js';
 import { readEndpointElement } from './endpoint.js';
@@ -10,11 +10,12 @@ import { childElements, directText, localName, type XmlElement } from '../../xml
 import { compileUriTemplate } from '../../runtime/dispatch/uri-template.js';
 
 const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH'];
+const LIFECYCLES = ['CREATED', 'PRE-RELEASED', 'PROTOTYPED', 'PUBLISHED', 'BLOCKED', 'DEPRECATED', 'RETIRED'] as const;
 
 export type ReadArtifacts = Omit<ArtifactSet, 'files'>;
 
 export function emptyArtifacts(): ReadArtifacts {
-  return { apis: [], sequences: [], endpoints: [], localEntries: [], templates: [] };
+  return { apis: [], sequences: [], endpoints: [], localEntries: [], templates: [], endpointTemplates: [] };
 }
 
 /** Read one file's root element into `out`. */
@@ -63,6 +64,12 @@ function readArtifact(el: XmlElement, r: ReadContext, out: ReadArtifacts, inDefi
       return;
     }
     case 'template': {
+      const endpoint = childElements(el).find((c) => localName(c) === 'endpoint' && r.isSynapse(c));
+      if (endpoint) {
+        const t = readEndpointTemplate(el, endpoint, r);
+        if (t) out.endpointTemplates.push(t);
+        return;
+      }
       const t = readTemplate(el, r);
       if (t) out.templates.push(t);
       return;
@@ -90,11 +97,13 @@ export function readSequence(el: XmlElement, r: ReadContext, named: boolean): Se
 }
 
 function readApi(el: XmlElement, r: ReadContext): ApiNode | undefined {
-  r.checkAttributes(el, ['name', 'context', 'version', 'version-type', 'hostname', 'port', 'transports', 'publishSwagger', 'binds-to', 'validateSchema']);
+  r.checkAttributes(el, ['name', 'context', 'version', 'version-type', 'hostname', 'port', 'transports', 'publishSwagger', 'binds-to', 'validateSchema', 'lifecycle']);
   const name = r.requireAttr(el, 'name');
   const context = r.requireAttr(el, 'context');
   const version = r.attr(el, 'version');
   const versionType = r.enumAttr(el, 'version-type', ['url', 'context'] as const);
+  // lifecycle (an Axon extension): PROTOTYPED is API Manager's older name for PRE-RELEASED
+  const lifecycle = r.enumAttr(el, 'lifecycle', LIFECYCLES, undefined, true);
   if (context !== undefined && !context.startsWith('/')) {
     r.error('AXON_CFG_BAD_VALUE', `API context "${context}" must start with "/"`, r.attrNode(el, 'context'));
   }
@@ -147,6 +156,7 @@ function readApi(el: XmlElement, r: ReadContext): ApiNode | undefined {
   if (hostname !== undefined) api.hostname = hostname;
   if (port !== undefined) api.port = port;
   if (transports) api.transports = transports;
+  if (lifecycle !== undefined) api.lifecycle = lifecycle === 'PROTOTYPED' ? 'PRE-RELEASED' : lifecycle;
   return api;
 }
 
@@ -235,6 +245,25 @@ function readLocalEntry(el: XmlElement, r: ReadContext, out: ReadArtifacts): voi
   out.localEntries.push({ key, value: first ?? directText(el).trim(), pos: r.pos(el), file: r.file });
 }
 
+/** An endpoint template: its parameter names and the endpoint element, expanded per use. */
+function readEndpointTemplate(el: XmlElement, endpoint: XmlElement, r: ReadContext): EndpointTemplateNode | undefined {
+  r.checkAttributes(el, ['name']);
+  const name = r.requireAttr(el, 'name');
+  const parameters: string[] = [];
+  for (const c of childElements(el)) {
+    const n = localName(c);
+    if (n === 'parameter' && r.isSynapse(c)) {
+      r.checkAttributes(c, ['name', 'isMandatory', 'defaultValue']);
+      const pn = r.requireAttr(c, 'name');
+      if (pn !== undefined) parameters.push(pn);
+    } else if (c !== endpoint && n !== 'description') {
+      r.error('AXON_CFG_UNKNOWN_ELEMENT', `an endpoint <template> holds <parameter>s and one <endpoint>, not <${c.nodeName}>`, c);
+    }
+  }
+  if (name === undefined) return undefined;
+  return { name, parameters, element: endpoint, pos: r.pos(el), file: r.file };
+}
+
 function readTemplate(el: XmlElement, r: ReadContext): SequenceTemplateNode | undefined {
   r.checkAttributes(el, ['name', 'onError']);
   const name = r.requireAttr(el, 'name');
@@ -253,9 +282,6 @@ function readTemplate(el: XmlElement, r: ReadContext): SequenceTemplateNode | un
       }
     } else if (n === 'sequence' && r.isSynapse(c)) {
       seq = readSequence(c, r, false);
-    } else if (n === 'endpoint' && r.isSynapse(c)) {
-      r.error('AXON_CFG_UNSUPPORTED_ELEMENT', 'endpoint templates are not supported by Axon yet', c);
-      return undefined;
     } else if (n !== 'description') {
       r.error('AXON_CFG_UNKNOWN_ELEMENT', `<template> cannot contain <${c.nodeName}>`, c);
     }

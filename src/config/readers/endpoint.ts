@@ -22,8 +22,8 @@ import { childElements, directText, localName, namespacesInScope, parseXml, type
 import { isWsdlRoot, wsdlAddress } from './wsdl.js';
 
 const LEAF_KINDS = ['address', 'default', 'http', 'wsdl'];
-const GROUP_KINDS = ['failover', 'loadbalance', 'environments'];
-const OTHER_KINDS = ['dynamicLoadbalance', 'serviceDynamicLoadbalance', 'recipientlist', 'class'];
+const GROUP_KINDS = ['failover', 'loadbalance', 'environments', 'recipientlist'];
+const OTHER_KINDS = ['dynamicLoadbalance', 'serviceDynamicLoadbalance', 'class'];
 const ALGORITHMS = [
   'org.apache.synapse.endpoints.algorithms.RoundRobin',
   'org.apache.synapse.endpoints.algorithms.WeightedRoundRobin',
@@ -56,9 +56,25 @@ export function readEndpointElement(el: XmlElement, r: ReadContext, named: boole
     r.error('AXON_CFG_UNSUPPORTED_ELEMENT', 'key-expression endpoints are not supported by Axon', r.attrNode(el, 'key-expression'));
     return undefined;
   }
-  if (r.attr(el, 'template') !== undefined) {
-    r.error('AXON_CFG_UNSUPPORTED_ELEMENT', 'template endpoints are not supported by Axon yet', r.attrNode(el, 'template'));
-    return undefined;
+  const template = r.attr(el, 'template');
+  if (template !== undefined) {
+    const params: Record<string, string> = {};
+    if (name !== undefined) params.name = name;
+    const uri = r.attr(el, 'uri');
+    if (uri !== undefined) params.uri = uri;
+    for (const c of childElements(el)) {
+      if (r.isSynapse(c) && localName(c) === 'parameter') {
+        r.checkAttributes(c, ['name', 'value']);
+        const pn = r.requireAttr(c, 'name');
+        const pv = r.requireAttr(c, 'value');
+        if (pn !== undefined && pv !== undefined) params[pn] = pv;
+      } else if (localName(c) !== 'description') {
+        r.error('AXON_CFG_UNKNOWN_ELEMENT', `a template endpoint takes <parameter> children, not <${c.nodeName}>`, c);
+      }
+    }
+    const node: EndpointNode = { ...base, body: { type: 'template', template, params, pos } };
+    if (name !== undefined) node.name = name;
+    return node;
   }
   if (named && name === undefined) {
     r.error('AXON_CFG_MISSING_ATTRIBUTE', 'a top-level <endpoint> needs a "name"', el);
@@ -129,6 +145,46 @@ function boolAttr(el: XmlElement, r: ReadContext, name: string, dflt: boolean): 
   return v === undefined ? dflt : v === 'true';
 }
 
+/** <recipientlist>: endpoints, members, or one <endpoints value="{expr}"/>. */
+function readRecipientList(el: XmlElement, r: ReadContext): EndpointBody | undefined {
+  r.checkAttributes(el, []);
+  const body: EndpointBody = { type: 'recipientlist', children: [], members: [] };
+  for (const c of childElements(el)) {
+    const n = localName(c);
+    if (r.isSynapse(c) && n === 'endpoint') {
+      const child = readEndpointElement(c, r, false);
+      if (child) body.children.push(child);
+    } else if (r.isSynapse(c) && n === 'member') {
+      const m = readMember(c, r);
+      if (m) body.members.push(m);
+    } else if (r.isSynapse(c) && n === 'endpoints') {
+      r.checkAttributes(c, ['value', 'max-cache']);
+      const v = r.requireAttr(c, 'value');
+      const maxRaw = r.attr(c, 'max-cache');
+      const max = maxRaw === undefined ? 20 : Number(maxRaw);
+      if (!Number.isInteger(max) || max < 1) r.error('AXON_CFG_BAD_VALUE', `max-cache must be a positive integer, not "${maxRaw}"`, r.attrNode(c, 'max-cache'));
+      if (v === undefined) continue;
+      const t = v.trim();
+      if (t.startsWith('{') && t.endsWith('}')) {
+        const e = r.expression(t.slice(1, -1), c, 'value');
+        if (e) body.dynamic = { expression: e.source, namespaces: namespacesInScope(c), maxCache: max };
+      } else {
+        // a fixed list: one address child per URL
+        for (const url of t.split(',').map((x) => x.trim()).filter(Boolean)) {
+          body.children.push({ body: { type: 'address', uri: url }, properties: [], pos: r.pos(c), file: r.file });
+        }
+      }
+    } else {
+      r.error('AXON_CFG_UNKNOWN_ELEMENT', `<recipientlist> cannot contain <${c.nodeName}>`, c);
+    }
+  }
+  if (body.children.length === 0 && body.members.length === 0 && !body.dynamic) {
+    r.error('AXON_CFG_MISSING_ELEMENT', 'an empty <recipientlist> can never send: give it <endpoint>, <member> or <endpoints> children', el);
+    return undefined;
+  }
+  return body;
+}
+
 /** <environments>: a production and/or a sandbox endpoint. */
 function readEnvironments(el: XmlElement, r: ReadContext): EndpointBody | undefined {
   r.checkAttributes(el, ['gatewayType', 'keyTypeHeader']);
@@ -169,6 +225,7 @@ function readEnvironments(el: XmlElement, r: ReadContext): EndpointBody | undefi
 /** <failover> and <loadbalance>: child endpoints (or members), group settings. */
 function readGroup(el: XmlElement, kind: string, r: ReadContext): EndpointBody | undefined {
   if (kind === 'environments') return readEnvironments(el, r);
+  if (kind === 'recipientlist') return readRecipientList(el, r);
   const children: EndpointNode[] = [];
   const members: MemberNode[] = [];
   for (const c of childElements(el)) {

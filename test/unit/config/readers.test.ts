@@ -115,7 +115,7 @@ describe('config: readers and linker', () => {
   });
 
   it('names unsupported endpoint kinds', () => {
-    const c = codes({ 'e.xml': `<endpoint name="E">\n  <recipientlist><endpoint><address uri="http://a"/></endpoint></recipientlist>\n</endpoint>` });
+    const c = codes({ 'e.xml': `<endpoint name="E">\n  <dynamicLoadbalance><endpoint><address uri="http://a"/></endpoint></dynamicLoadbalance>\n</endpoint>` });
     expect(c).to.deep.equal(['e.xml:2:3 AXON_CFG_UNSUPPORTED_ELEMENT']);
   });
 
@@ -167,6 +167,14 @@ describe('config: readers and linker', () => {
     const m = set.endpoints.find((e) => e.name === 'M')!.body;
     if (m.type !== 'loadbalance') throw new Error('not a loadbalance');
     expect(m.members.map((x) => [x.hostName, x.httpPort, x.httpsPort])).to.deep.equal([['127.0.0.1', 9001, undefined], ['h', undefined, 9443]]);
+  });
+
+  it('reports template endpoint problems where they are', () => {
+    const c = codes({
+      't.xml': `<template name="T"><parameter name="uri"/><parameter name="x"/>\n<endpoint><address uri="$uri"><timeout><duration>$x</duration></timeout></address></endpoint></template>`,
+      'e.xml': `<definitions>\n<endpoint name="A" template="Nope"/>\n<endpoint name="B" template="T" uri="http://a"/>\n<endpoint name="C" template="T" uri="http://a"><parameter name="x" value="soon"/></endpoint>\n</definitions>`,
+    });
+    expect(c).to.deep.equal(['e.xml:2:1 AXON_CFG_UNRESOLVED_KEY', 'e.xml:3:1 AXON_CFG_MISSING_ATTRIBUTE', 't.xml:2:40 AXON_CFG_BAD_VALUE']);
   });
 
   it('finds cycles through group children', () => {
