@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { collectXmlFiles, readFiles } from './config/load.js';
 import { Diagnostics, sortDiagnostics, type Diagnostic } from './config/diagnostics.js';
 import { link } from './config/link.js';
+import { validateMockDocuments } from './mocks/openapi/prepare.js';
 import { builtinRegistry } from './mediators/builtin.js';
 import type { MediatorRegistry } from './mediators/registry.js';
 import { Generation } from './runtime/generation.js';
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   limits?: Partial<PayloadLimits>;
   /** synapse.global_timeout_interval (ms); WSO2 ships 120000. */
   globalTimeoutMs?: number;
+  /** Time (ms) and memory (MB) limits of <script> mediators. */
+  scriptLimits?: { timeoutMs: number; memoryMb: number };
   /** TCP connect timeout towards backends (ms). */
   connectTimeoutMs?: number;
   /** Longest silence on a backend socket (ms). */
@@ -67,6 +70,7 @@ export async function loadGeneration(
     limits: PayloadLimits;
     globalTimeoutMs: number;
     now: () => number;
+    scriptLimits?: { timeoutMs: number; memoryMb: number };
     metrics?: Metrics;
     store?: EndpointRuntimeStore;
     affinitySecret?: Buffer;
@@ -77,6 +81,8 @@ export async function loadGeneration(
   const files = await collectXmlFiles(dir, diag);
   const set = readFiles(files.files, registry, diag, '', files.resources);
   if (!diag.hasErrors) link(set, registry, diag);
+  // OpenAPI documents of mock endpoints: schema validation is asynchronous, so it runs here
+  await validateMockDocuments(set, registry, files.resources, diag);
   const diagnostics = sortDiagnostics(diag.items);
   if (diag.hasErrors) return { diagnostics };
   const generation = new Generation(set, registry, opts);
@@ -143,6 +149,7 @@ export class Gateway {
       limits: this.limits,
       globalTimeoutMs: this.options.globalTimeoutMs,
       now: this.#now,
+      ...(this.options.scriptLimits ? { scriptLimits: this.options.scriptLimits } : {}),
       metrics: this.metrics,
       store: this.endpointStore,
       ...(this.options.affinitySecret ? { affinitySecret: this.options.affinitySecret } : {}),

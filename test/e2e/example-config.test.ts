@@ -67,6 +67,20 @@ describe('e2e: the bundled example config', function () {
     expect(r.json()).to.deep.equal({ error: { code: 101503, message: 'Error connecting to the back end', api: 'UnreachableAPI' } });
   });
 
+  it('answers the mocked Petstore API from its OpenAPI examples, offline', async () => {
+    const list = await request(`${base}/petstore-mock/v1/pets`);
+    expect(list.status).to.equal(200);
+    expect(list.headers['x-axon-mock']).to.equal('openapi');
+    expect(list.json()).to.deep.equal([
+      { id: 1, name: 'Rex', tag: 'dog' },
+      { id: 2, name: 'Tom', tag: 'cat' },
+    ]);
+    const busy = await request(`${base}/petstore-mock/pets/1`, { headers: { prefer: 'code=503, example=overloaded' } });
+    expect([busy.status, busy.headers['retry-after'], busy.json()]).to.deep.equal([503, '30', { message: 'too many requests, try again later' }]);
+    const xml = await request(`${base}/petstore-mock/pets`, { headers: { accept: 'application/xml' } });
+    expect(xml.text).to.equal('<pets><pet><id>1</id><name>Rex</name></pet><pet><id>2</id><name>Tom</name></pet></pets>');
+  });
+
   it('answers 404 for a path no API serves', async () => {
     const r = await request(`${base}/nope`);
     expect(r.status).to.equal(404);

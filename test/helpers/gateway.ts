@@ -27,7 +27,7 @@ export async function writeConfig(files: Record<string, string>, dir?: string): 
 
 export async function startGateway(
   files: Record<string, string>,
-  opts: { globalTimeoutMs?: number; watch?: boolean; affinitySecret?: Buffer; dir?: string } = {},
+  opts: { globalTimeoutMs?: number; watch?: boolean; affinitySecret?: Buffer; dir?: string; scriptLimits?: { timeoutMs: number; memoryMb: number } } = {},
 ): Promise<RunningGateway> {
   const dir = await writeConfig(files, opts.dir);
   const logger = createMemoryLogger('debug');
@@ -40,6 +40,7 @@ export async function startGateway(
     globalTimeoutMs: opts.globalTimeoutMs ?? 10_000,
     watch: opts.watch ?? false,
     ...(opts.affinitySecret ? { affinitySecret: opts.affinitySecret } : {}),
+    ...(opts.scriptLimits ? { scriptLimits: opts.scriptLimits } : {}),
   });
   const r = await gw.start();
   if ('diagnostics' in r) {
