@@ -32,6 +32,8 @@ export function createAdminServer(gw: Gateway): http.Server {
         for (const e of g.set.endpoints) if (e.name !== undefined) artifacts.push({ kind: 'endpoint', name: e.name, file: e.file });
         for (const l of g.set.localEntries) artifacts.push({ kind: 'localEntry', name: l.key, file: l.file });
         for (const t of g.set.templates) artifacts.push({ kind: 'template', name: t.name, file: t.file });
+        for (const t of g.set.endpointTemplates) artifacts.push({ kind: 'template', name: t.name, file: t.file });
+        for (const s of g.set.services) artifacts.push({ kind: 'service', name: s.key, file: s.file });
       }
       return json(res, 200, {
         generation: g?.id ?? null,

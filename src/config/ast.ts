@@ -117,6 +117,8 @@ export interface LeafQosNode {
 export interface AddressEndpointBody extends LeafQosNode {
   type: 'address';
   uri: string;
+  /** Set when the address came from a service catalog entry (its key). */
+  service?: string;
 }
 
 export interface DefaultEndpointBody extends LeafQosNode {
@@ -173,6 +175,30 @@ export interface RecipientListEndpointBody {
   members: MemberNode[];
   /** `<endpoints value="{expr}" max-cache="n"/>`: comma-separated URLs worked out per message. */
   dynamic?: { expression: string; namespaces: Record<string, string>; maxCache: number };
+}
+
+/** A service catalog entry (a file under service-catalog/). */
+export interface ServiceEntryNode {
+  /** `key`, or name-version. */
+  key: string;
+  name: string;
+  version: string;
+  serviceUrl: string;
+  definitionType?: string;
+  pos: Position;
+  file: string;
+}
+
+/**
+ * `<service name="N" version="V"/>` or `<service key="K"/>` (an Axon extension): an address
+ * endpoint whose URL is the catalog entry's serviceUrl, filled in at load.
+ */
+export interface ServiceEndpointBody extends LeafQosNode {
+  type: 'service';
+  name?: string;
+  version?: string;
+  key?: string;
+  pos: Position;
 }
 
 /** A reference to a named endpoint (`<endpoint key="E"/>`). */
@@ -243,6 +269,7 @@ export interface EnvironmentsEndpointBody {
 }
 
 export type EndpointBody =
+  | ServiceEndpointBody
   | TemplateEndpointBody
   | RecipientListEndpointBody
   | EnvironmentsEndpointBody
@@ -309,6 +336,7 @@ export interface ArtifactSet {
   localEntries: LocalEntryNode[];
   templates: SequenceTemplateNode[];
   endpointTemplates: EndpointTemplateNode[];
+  services: ServiceEntryNode[];
   /** Files read, with a content hash each (for reload diffs). */
   files: { file: string; hash: string }[];
 }

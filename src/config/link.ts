@@ -5,7 +5,7 @@ import { wsdlAddress } from './readers/wsdl.js';
 import { readEndpointElement } from './readers/endpoint.js';
 import { ReadContext } from './read-context.js';
 import type { XmlElement, XmlNode } from '../xml/parse.js';
-import type { ApiNode, ArtifactSet, EndpointNode, TemplateEndpointBody, MediatorNode, Position, SequenceRef } from './ast.js';
+import type { ApiNode, ArtifactSet, EndpointNode, ServiceEntryNode, TemplateEndpointBody, MediatorNode, Position, SequenceRef } from './ast.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { MediatorRegistry } from '../mediators/registry.js';
 import type { ArtifactRef } from '../mediators/types.js';
@@ -160,6 +160,7 @@ export function link(set: ArtifactSet, reg: MediatorRegistry, diag: Diagnostics)
   }
 
   resolveWsdlEntries(set, reg, diag);
+  resolveServices(set, reg, diag);
   reportCycles(graph, diag, 'sequences and templates');
   reportCycles(epGraph, diag, 'endpoints');
 
@@ -360,4 +361,27 @@ function substitutedCopy(el: XmlElement, params: Record<string, string>): XmlEle
   };
   walk(el, copy);
   return copy;
+}
+
+/** <service>: the catalog entry's serviceUrl becomes the endpoint's address. */
+function resolveServices(set: ArtifactSet, reg: MediatorRegistry, diag: Diagnostics): void {
+  const byKey = new Map<string, ServiceEntryNode>();
+  for (const s of set.services) {
+    const prev = byKey.get(s.key);
+    if (prev) diag.error('AXON_CFG_DUPLICATE_NAME', `service "${s.key}" is already defined in ${prev.file}`, s.pos);
+    else byKey.set(s.key, s);
+  }
+  for (const e of allEndpointNodes(set, reg)) {
+    const b = e.body;
+    if (b.type !== 'service') continue;
+    const entry = b.key !== undefined ? byKey.get(b.key) : set.services.find((s) => s.name === b.name && s.version === b.version);
+    if (!entry) {
+      const what = b.key !== undefined ? `key "${b.key}"` : `"${b.name}" version "${b.version}"`;
+      const known = set.services.map((s) => `${s.name} ${s.version}`).join(', ') || 'none';
+      diag.error('AXON_CFG_UNRESOLVED_KEY', `no service catalog entry for ${what} (known: ${known})`, b.pos);
+      continue;
+    }
+    const { type: _t, name: _n, version: _v, key: _k, pos: _p, ...qos } = b;
+    e.body = { ...qos, type: 'address', uri: entry.serviceUrl, service: entry.key };
+  }
 }

@@ -8,6 +8,7 @@ import type { ArtifactSet } from './ast.js';
 import { Diagnostics } from './diagnostics.js';
 import { ReadContext, type ReaderRegistry } from './read-context.js';
 import { emptyArtifacts, readRoot } from './readers/artifacts.js';
+import { readServiceCatalog } from './readers/service-catalog.js';
 import { parseXml, XmlSyntaxError } from '../xml/parse.js';
 
 export interface LoadedFiles {
@@ -128,5 +129,6 @@ export function readFiles(
     const r = new ReadContext(shown, diag, registry, resources);
     readRoot(doc.documentElement!, r, out);
   }
+  out.services = readServiceCatalog(resources, diag);
   return { ...out, files: hashes };
 }

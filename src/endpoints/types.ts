@@ -55,6 +55,8 @@ export interface EndpointView {
   state: string;
   /** Leaf address or template, when fixed. */
   address?: string;
+  /** The service catalog entry the address came from. */
+  service?: string;
   counters?: { successes: number; failures: number; timeouts: number; suspensions: number };
   /** When a timeout or suspended endpoint takes a probe again (epoch ms). */
   retryAt?: number | null;

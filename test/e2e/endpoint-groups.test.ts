@@ -524,3 +524,47 @@ describe('e2e: endpoint templates and recipient lists', function () {
     expect(none.json().code).to.equal('303000');
   });
 });
+
+describe('e2e: service catalog endpoints', function () {
+  this.timeout(20_000);
+  let a: NamedBackend;
+  let b: NamedBackend;
+  let g: RunningGateway;
+
+  before(async () => {
+    a = await startNamedBackend('A');
+    b = await startNamedBackend('B');
+    g = await startGateway({
+      'service-catalog/orders.yaml': `name: Orders\nversion: 1.0.0\nserviceUrl: ${a.url}/orders\ndefinitionType: OAS3\n`,
+      'service-catalog/billing.json': JSON.stringify({ key: 'billing-v2', name: 'Billing', version: '2', serviceUrl: `${b.url}/billing` }),
+      'eps.xml': `<definitions ${NS}>
+        <endpoint name="OrdersEp"><service name="Orders" version="1.0.0"><timeout><duration>5000</duration></timeout></service></endpoint>
+        <endpoint name="BillingEp"><service key="billing-v2"/></endpoint>
+      </definitions>`,
+      'api.xml': `<api ${NS} name="S" context="/s">
+        <resource url-mapping="/orders"><inSequence><property name="REST_URL_POSTFIX" scope="axis2" action="remove"/><send><endpoint key="OrdersEp"/></send></inSequence></resource>
+        <resource url-mapping="/billing"><inSequence><property name="REST_URL_POSTFIX" scope="axis2" action="remove"/><send><endpoint key="BillingEp"/></send></inSequence></resource>
+      </api>`,
+    });
+  });
+  after(async () => {
+    await g?.stop();
+    await a?.close();
+    await b?.close();
+  });
+
+  it('sends to the serviceUrl of the entry named by name and version, or by key', async () => {
+    expect((await request(`${g.url}/s/orders`)).json()).to.include({ backend: 'A', path: '/orders' });
+    expect((await request(`${g.url}/s/billing`)).json()).to.include({ backend: 'B', path: '/billing' });
+    expect(await endpointView(g, 'OrdersEp')).to.include({ service: 'Orders-1.0.0', address: `${a.url}/orders` });
+    const cfg = (await request(`${g.adminUrl}/admin/config`)).json();
+    expect(cfg.artifacts).to.deep.include({ kind: 'service', name: 'billing-v2', file: 'service-catalog/billing.json' });
+  });
+
+  it('a changed entry changes the endpoint on reload', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${g.dir}/service-catalog/orders.yaml`, `name: Orders\nversion: 1.0.0\nserviceUrl: ${b.url}/orders-moved\n`);
+    expect((await request(`${g.adminUrl}/admin/reload`, { method: 'POST' })).status).to.equal(200);
+    expect((await request(`${g.url}/s/orders`)).json()).to.include({ backend: 'B', path: '/orders-moved' });
+  });
+});

@@ -15,7 +15,7 @@ const LIFECYCLES = ['CREATED', 'PRE-RELEASED', 'PROTOTYPED', 'PUBLISHED', 'BLOCK
 export type ReadArtifacts = Omit<ArtifactSet, 'files'>;
 
 export function emptyArtifacts(): ReadArtifacts {
-  return { apis: [], sequences: [], endpoints: [], localEntries: [], templates: [], endpointTemplates: [] };
+  return { apis: [], sequences: [], endpoints: [], localEntries: [], templates: [], endpointTemplates: [], services: [] };
 }
 
 /** Read one file's root element into `out`. */

@@ -21,7 +21,7 @@ import { readMockEndpoint } from './mock.js';
 import { childElements, directText, localName, namespacesInScope, parseXml, type XmlElement, type XmlNode } from '../../xml/parse.js';
 import { isWsdlRoot, wsdlAddress } from './wsdl.js';
 
-const LEAF_KINDS = ['address', 'default', 'http', 'wsdl'];
+const LEAF_KINDS = ['address', 'default', 'http', 'wsdl', 'service'];
 const GROUP_KINDS = ['failover', 'loadbalance', 'environments', 'recipientlist'];
 const OTHER_KINDS = ['dynamicLoadbalance', 'serviceDynamicLoadbalance', 'class'];
 const ALGORITHMS = [
@@ -382,6 +382,24 @@ function readLeaf(el: XmlElement, kind: string, r: ReadContext): EndpointBody | 
     return { type: 'address', uri: trimmed, ...qos };
   }
   if (kind === 'wsdl') return readWsdl(el, r, common);
+  if (kind === 'service') {
+    r.checkAttributes(el, ['name', 'version', 'key', ...common]);
+    const body: EndpointBody = { type: 'service', pos: r.pos(el), ...readQos(el, r) };
+    const sName = r.attr(el, 'name');
+    const sVersion = r.attr(el, 'version');
+    const sKey = r.attr(el, 'key');
+    if (sKey !== undefined) {
+      body.key = sKey.trim();
+      if (sName !== undefined || sVersion !== undefined) r.error('AXON_CFG_CONFLICT', '<service> takes a key, or a name and a version', el);
+    } else if (sName === undefined || sVersion === undefined) {
+      r.error('AXON_CFG_MISSING_ATTRIBUTE', '<service> needs a name and a version (or a key)', el);
+      return undefined;
+    } else {
+      body.name = sName.trim();
+      body.version = sVersion.trim();
+    }
+    return body;
+  }
   if (kind === 'default') {
     r.checkAttributes(el, common);
     return { type: 'default', ...readQos(el, r) };

@@ -91,6 +91,8 @@ export class LeafEndpoint implements Endpoint {
   readonly #globalTimeoutMs: number;
   readonly #address: string | undefined;
   #checkedOrigin: string | undefined;
+  /** The service catalog entry the address came from, if any. */
+  service: string | undefined;
 
   constructor(
     readonly name: string | undefined,
@@ -138,6 +140,7 @@ export class LeafEndpoint implements Endpoint {
   view(): EndpointView {
     const v: EndpointView = { name: this.name ?? null, type: this.type, state: this.#state?.state ?? 'active' };
     if (this.#address !== undefined) v.address = this.#address;
+    if (this.service !== undefined) v.service = this.service;
     if (this.#state) {
       const s = this.#state.snapshot();
       v.counters = s.counters;
@@ -390,7 +393,9 @@ export function createLeafEndpoint(node: EndpointNode, opts: LeafOptions): LeafE
         if (typeof postfix === 'string' && postfix !== '' && isRestRequest(mc, format)) return appendRestPostfix(addr, postfix);
         return addr;
       };
-      return new LeafEndpoint(node.name, 'address', resolve, b, undefined, props, opts, b.uri);
+      const ep = new LeafEndpoint(node.name, 'address', resolve, b, undefined, props, opts, b.uri);
+      ep.service = b.service;
+      return ep;
     }
     case 'http': {
       const tpl = compileHttpUriTemplate(b.uriTemplate, b.legacyEncoding);

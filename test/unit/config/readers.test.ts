@@ -177,6 +177,22 @@ describe('config: readers and linker', () => {
     expect(c).to.deep.equal(['e.xml:2:1 AXON_CFG_UNRESOLVED_KEY', 'e.xml:3:1 AXON_CFG_MISSING_ATTRIBUTE', 't.xml:2:40 AXON_CFG_BAD_VALUE']);
   });
 
+  it('reports service catalog problems with their positions', () => {
+    const reg = builtinRegistry();
+    const d = new Diagnostics();
+    const resources = new Map([
+      ['service-catalog/a.yaml', 'name: A\nversion: 1\nserviceUrl: ftp://x\ncolour: blue\n'],
+      ['service-catalog/b.yaml', 'name: B\nversion: 1\nserviceUrl: http://b\n'],
+    ]);
+    const set = readFiles(new Map([['e.xml', '<definitions>\n<endpoint name="E"><service name="B" version="2"/></endpoint>\n</definitions>']]), reg, d, '', resources);
+    link(set, reg, d);
+    expect(d.items.map((x) => `${x.file}:${x.line}:${x.col} ${x.code}`)).to.deep.equal([
+      'service-catalog/a.yaml:4:1 AXON_CFG_UNKNOWN_ATTRIBUTE',
+      'service-catalog/a.yaml:3:13 AXON_CFG_BAD_VALUE',
+      'e.xml:2:20 AXON_CFG_UNRESOLVED_KEY',
+    ]);
+  });
+
   it('finds cycles through group children', () => {
     const c = codes({
       'e.xml': `<definitions><endpoint name="X"><failover><endpoint key="Y"/></failover></endpoint><endpoint name="Y"><loadbalance><endpoint key="X"/></loadbalance></endpoint></definitions>`,
