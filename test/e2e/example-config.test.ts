@@ -27,7 +27,7 @@ describe('e2e: the bundled example config', function () {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const port = (srv.address() as import('node:net').AddressInfo).port;
     await new Promise<void>((r) => srv.close(() => r()));
-    for (const f of ['local-entries/backendBase.xml', 'endpoints/EchoBackend.xml']) {
+    for (const f of ['local-entries/backendBase.xml', 'endpoints/EchoBackend.xml', 'endpoints/HotelsFailover.xml']) {
       const p = path.join(dir, f);
       await writeFile(p, (await readFile(p, 'utf8')).replace(/127\.0\.0\.1:8280/g, `127.0.0.1:${port}`));
     }
@@ -79,6 +79,33 @@ describe('e2e: the bundled example config', function () {
     expect([busy.status, busy.headers['retry-after'], busy.json()]).to.deep.equal([503, '30', { message: 'too many requests, try again later' }]);
     const xml = await request(`${base}/petstore-mock/pets`, { headers: { accept: 'application/xml' } });
     expect(xml.text).to.equal('<pets><pet><id>1</id><name>Rex</name></pet><pet><id>2</id><name>Tom</name></pet></pets>');
+  });
+
+  it('answers the script-mocked Petstore API from JavaScript, offline', async () => {
+    const list = await request(`${base}/petstore-script/pets?tag=dog`);
+    expect([list.status, list.headers['content-type'], list.headers['x-mocked-by']]).to.deep.equal([200, 'application/json', 'script']);
+    expect(list.json()).to.deep.equal([
+      { id: 1, name: 'Rex', tag: 'dog' },
+      { id: 3, name: 'Fido', tag: 'dog' },
+    ]);
+    const one = await request(`${base}/petstore-script/pets/2`);
+    expect([one.status, one.json()]).to.deep.equal([200, { id: 2, name: 'Tom', tag: 'cat' }]);
+    const missing = await request(`${base}/petstore-script/pets/9`);
+    expect([missing.status, missing.json()]).to.deep.equal([404, { code: 404, message: 'no pet with id 9' }]);
+  });
+
+  it('fails over from a refusing primary to the secondary, which then takes the traffic', async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await request(`${base}/hotels-api/hotels/grand`);
+      expect(r.json()).to.deep.equal({ hotel: 'grand', rating: 4, servedBy: 'demo-backend' });
+    }
+    const views = gw.current!.endpointViews();
+    const fo = views.find((v) => v.name === 'HotelsFailover')!;
+    expect(fo.children!.map((c) => [c.name, c.state])).to.deep.equal([
+      ['hotels-primary', 'suspended'],
+      ['hotels-secondary', 'active'],
+    ]);
+    expect(fo.children![0]!.counters!.failures).to.equal(1);
   });
 
   it('answers 404 for a path no API serves', async () => {
