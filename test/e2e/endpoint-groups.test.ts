@@ -259,6 +259,8 @@ describe('e2e: session affinity', function () {
       'sticky.xml': `<endpoint ${NS} name="Sticky"><session type="http"><cookieNames>SID</cookieNames></session><loadbalance>${children}</loadbalance></endpoint>`,
       'signed.xml': `<endpoint ${NS} name="Signed"><session type="signedCookie"><sessionTimeout>60000</sessionTimeout></session><loadbalance>${children}</loadbalance></endpoint>`,
       'client.xml': `<endpoint ${NS} name="ByClient"><session type="simpleClientSession"/><loadbalance>${children}</loadbalance></endpoint>`,
+      'soap.xml': `<endpoint ${NS} name="BySoap"><session type="soap"/><loadbalance>${children}</loadbalance></endpoint>`,
+      'api4.xml': proxyApi('SO', '/soap', 'BySoap'),
     };
   };
 
@@ -304,6 +306,25 @@ describe('e2e: session affinity', function () {
     const tampered = cookie.slice(0, -2) + (cookie.endsWith('AA') ? 'BB' : 'AA');
     const r = await request(`${g.url}/signed/x`, { headers: { cookie: tampered } });
     expect(affinity(r)).to.match(/^AXON_AFFINITY=v1\./).and.not.equal(tampered);
+  });
+
+  it('reads the client id from the syn:ClientID SOAP header, and soap sessions from axis2:ServiceGroupId', async () => {
+    const envelope = (header: string) =>
+      `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header>${header}</soapenv:Header><soapenv:Body><m:q xmlns:m="urn:q"/></soapenv:Body></soapenv:Envelope>`;
+    const post = (path: string, header: string) =>
+      request(`${g.url}${path}`, { method: 'POST', body: envelope(header), headers: { 'content-type': 'text/xml', soapaction: 'urn:q' } });
+    for (const [path, header] of [
+      ['/client/x', (id: string) => `<syn:ClientID xmlns:syn="http://ws.apache.org/ns/synapse">${id}</syn:ClientID>`],
+      ['/soap/x', (id: string) => `<axis2:ServiceGroupId xmlns:axis2="http://ws.apache.org/namespaces/axis2">${id}</axis2:ServiceGroupId>`],
+    ] as const) {
+      const owners = new Set<string>();
+      for (const id of ['c1', 'c2', 'c3', 'c4']) {
+        const first = (await post(path, header(id))).json().backend;
+        owners.add(first);
+        for (let i = 0; i < 3; i++) expect((await post(path, header(id))).json().backend).to.equal(first);
+      }
+      expect(owners.size).to.be.greaterThan(1);
+    }
   });
 
   it('moves the session when its backend fails', async () => {
