@@ -9,7 +9,7 @@ import { link } from './config/link.js';
 import { validateMockDocuments } from './mocks/openapi/prepare.js';
 import { builtinRegistry } from './mediators/builtin.js';
 import type { MediatorRegistry } from './mediators/registry.js';
-import { Generation } from './runtime/generation.js';
+import { Generation, type GenerationOptions } from './runtime/generation.js';
 import { createLogger, type Logger } from './runtime/logger.js';
 import { DEFAULT_LIMITS, type PayloadLimits } from './runtime/payload.js';
 import { createHttpListener } from './transport/http/listener.js';
@@ -64,17 +64,7 @@ export interface LoadResult {
 /** Load, read, link and compile a config folder. Never throws for config problems. */
 export async function loadGeneration(
   dir: string,
-  opts: {
-    sender: Sender;
-    logger: Logger;
-    limits: PayloadLimits;
-    globalTimeoutMs: number;
-    now: () => number;
-    scriptLimits?: { timeoutMs: number; memoryMb: number };
-    metrics?: Metrics;
-    store?: EndpointRuntimeStore;
-    affinitySecret?: Buffer;
-  },
+  opts: GenerationOptions,
   registry: MediatorRegistry = builtinRegistry(),
 ): Promise<LoadResult> {
   const diag = new Diagnostics();

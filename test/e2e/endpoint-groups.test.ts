@@ -49,6 +49,28 @@ async function load(total: number, concurrency: number, make: (i: number) => Pro
   return out;
 }
 
+/** Two named backends and a gateway over a config made from them, for one suite. */
+interface Rig {
+  a: NamedBackend;
+  b: NamedBackend;
+  g: RunningGateway;
+}
+
+function rig(names: [string, string], files: (a: NamedBackend, b: NamedBackend) => Record<string, string>): Rig {
+  const r = {} as Rig;
+  before(async () => {
+    r.a = await startNamedBackend(names[0]);
+    r.b = await startNamedBackend(names[1]);
+    r.g = await startGateway(files(r.a, r.b));
+  });
+  after(async () => {
+    await r.g?.stop();
+    await r.a?.close();
+    await r.b?.close();
+  });
+  return r;
+}
+
 describe('e2e: endpoint suspension (CT-49)', function () {
   this.timeout(20_000);
   let g: RunningGateway;
@@ -479,113 +501,87 @@ describe('e2e: production and sandbox endpoints', function () {
 
 describe('e2e: endpoint templates and recipient lists', function () {
   this.timeout(20_000);
-  let a: NamedBackend;
-  let b: NamedBackend;
-  let g: RunningGateway;
-
-  before(async () => {
-    a = await startNamedBackend('A');
-    b = await startNamedBackend('B');
-    g = await startGateway({
-      'fault.xml': FAULT_JSON,
-      'tpl.xml': `<template ${NS} name="suspendingAddress">
-        <parameter name="name"/><parameter name="uri"/><parameter name="wait"/>
-        <endpoint name="$name"><address uri="$uri"><suspendOnFailure><initialDuration>$wait</initialDuration></suspendOnFailure></address>
-          <property name="X-From-Template" value="$name" scope="transport"/></endpoint>
-      </template>`,
-      'uses.xml': `<definitions ${NS}>
-        <endpoint name="TA" template="suspendingAddress" uri="${a.url}/t"><parameter name="wait" value="1234"/></endpoint>
-        <endpoint name="ToB" template="suspendingAddress" uri="${b.url}/t"><parameter name="wait" value="10"/></endpoint>
-        <endpoint name="Both"><recipientlist><endpoint key="TA"/><endpoint key="ToB"/></recipientlist></endpoint>
-        <endpoint name="Dyn"><recipientlist><endpoints value="{get-property('targets')}" max-cache="4"/></recipientlist></endpoint>
-      </definitions>`,
-      'api.xml': `<api ${NS} name="T" context="/t">
-        <resource url-mapping="/tpl"><inSequence><send><endpoint key="TA"/></send></inSequence></resource>
-        <resource url-mapping="/all"><inSequence><send><endpoint key="Both"/></send></inSequence><faultSequence><sequence key="showError"/></faultSequence></resource>
-        <resource url-mapping="/dyn"><inSequence><property name="targets" expression="$trp:X-Targets"/><send><endpoint key="Dyn"/></send></inSequence><faultSequence><sequence key="showError"/></faultSequence></resource>
-      </api>`,
-    });
-  });
-  after(async () => {
-    await g?.stop();
-    await a?.close();
-    await b?.close();
-  });
+  const suite = rig(['A', 'B'], (a, b) => ({
+    'fault.xml': FAULT_JSON,
+    'tpl.xml': `<template ${NS} name="suspendingAddress">
+      <parameter name="name"/><parameter name="uri"/><parameter name="wait"/>
+      <endpoint name="$name"><address uri="$uri"><suspendOnFailure><initialDuration>$wait</initialDuration></suspendOnFailure></address>
+        <property name="X-From-Template" value="$name" scope="transport"/></endpoint>
+    </template>`,
+    'uses.xml': `<definitions ${NS}>
+      <endpoint name="TA" template="suspendingAddress" uri="${a.url}/t"><parameter name="wait" value="1234"/></endpoint>
+      <endpoint name="ToB" template="suspendingAddress" uri="${b.url}/t"><parameter name="wait" value="10"/></endpoint>
+      <endpoint name="Both"><recipientlist><endpoint key="TA"/><endpoint key="ToB"/></recipientlist></endpoint>
+      <endpoint name="Dyn"><recipientlist><endpoints value="{get-property('targets')}" max-cache="4"/></recipientlist></endpoint>
+    </definitions>`,
+    'api.xml': `<api ${NS} name="T" context="/t">
+      <resource url-mapping="/tpl"><inSequence><send><endpoint key="TA"/></send></inSequence></resource>
+      <resource url-mapping="/all"><inSequence><send><endpoint key="Both"/></send></inSequence><faultSequence><sequence key="showError"/></faultSequence></resource>
+      <resource url-mapping="/dyn"><inSequence><property name="targets" expression="$trp:X-Targets"/><send><endpoint key="Dyn"/></send></inSequence><faultSequence><sequence key="showError"/></faultSequence></resource>
+    </api>`,
+  }));
 
   it('expands a template endpoint with its parameters', async () => {
-    const r = (await request(`${g.url}/t/tpl`)).json();
+    const r = (await request(`${suite.g.url}/t/tpl`)).json();
     expect(r.backend).to.equal('A');
     // the address gets the REST postfix (/tpl), as any address endpoint does
     expect(r.path).to.equal('/t/tpl');
-    const v = await endpointView(g, 'TA');
-    expect(v).to.include({ type: 'address', address: `${a.url}/t` });
-    await a.kill();
-    await request(`${g.url}/t/tpl`);
-    expect((await endpointView(g, 'TA')).suspendedForMs).to.equal(1234);
-    await a.revive();
-    await g.gw.current!.endpoints.get('TA')!.setActive(true);
+    const v = await endpointView(suite.g, 'TA');
+    expect(v).to.include({ type: 'address', address: `${suite.a.url}/t` });
+    await suite.a.kill();
+    await request(`${suite.g.url}/t/tpl`);
+    expect((await endpointView(suite.g, 'TA')).suspendedForMs).to.equal(1234);
+    await suite.a.revive();
+    await suite.g.gw.current!.endpoints.get('TA')!.setActive(true);
   });
 
   it('a recipient list sends to every child and answers with the first reply', async () => {
-    const before = [a.hits, b.hits];
-    const r = await request(`${g.url}/t/all`, { method: 'POST', body: 'same bytes', headers: { 'content-type': 'text/plain' } });
+    const before = [suite.a.hits, suite.b.hits];
+    const r = await request(`${suite.g.url}/t/all`, { method: 'POST', body: 'same bytes', headers: { 'content-type': 'text/plain' } });
     expect(r.status).to.equal(200);
     expect(['A', 'B']).to.include(r.json().backend);
     await sleep(100);
-    expect([a.hits - before[0]!, b.hits - before[1]!]).to.deep.equal([1, 1]);
+    expect([suite.a.hits - before[0]!, suite.b.hits - before[1]!]).to.deep.equal([1, 1]);
   });
 
   it('a dynamic recipient list takes its URLs from an expression', async () => {
-    const before = [a.hits, b.hits];
-    const r = await request(`${g.url}/t/dyn`, { headers: { 'x-targets': `${a.url}/d, ${b.url}/d` } });
+    const before = [suite.a.hits, suite.b.hits];
+    const r = await request(`${suite.g.url}/t/dyn`, { headers: { 'x-targets': `${suite.a.url}/d, ${suite.b.url}/d` } });
     expect(r.status).to.equal(200);
     await sleep(100);
-    expect([a.hits - before[0]!, b.hits - before[1]!]).to.deep.equal([1, 1]);
-    const none = await request(`${g.url}/t/dyn`, { headers: { 'x-targets': '' } });
+    expect([suite.a.hits - before[0]!, suite.b.hits - before[1]!]).to.deep.equal([1, 1]);
+    const none = await request(`${suite.g.url}/t/dyn`, { headers: { 'x-targets': '' } });
     expect(none.json().code).to.equal('303000');
   });
 });
 
 describe('e2e: service catalog endpoints', function () {
   this.timeout(20_000);
-  let a: NamedBackend;
-  let b: NamedBackend;
-  let g: RunningGateway;
-
-  before(async () => {
-    a = await startNamedBackend('A');
-    b = await startNamedBackend('B');
-    g = await startGateway({
-      'service-catalog/orders.yaml': `name: Orders\nversion: 1.0.0\nserviceUrl: ${a.url}/orders\ndefinitionType: OAS3\n`,
-      'service-catalog/billing.json': JSON.stringify({ key: 'billing-v2', name: 'Billing', version: '2', serviceUrl: `${b.url}/billing` }),
-      'eps.xml': `<definitions ${NS}>
-        <endpoint name="OrdersEp"><service name="Orders" version="1.0.0"><timeout><duration>5000</duration></timeout></service></endpoint>
-        <endpoint name="BillingEp"><service key="billing-v2"/></endpoint>
-      </definitions>`,
-      'api.xml': `<api ${NS} name="S" context="/s">
-        <resource url-mapping="/orders"><inSequence><property name="REST_URL_POSTFIX" scope="axis2" action="remove"/><send><endpoint key="OrdersEp"/></send></inSequence></resource>
-        <resource url-mapping="/billing"><inSequence><property name="REST_URL_POSTFIX" scope="axis2" action="remove"/><send><endpoint key="BillingEp"/></send></inSequence></resource>
-      </api>`,
-    });
-  });
-  after(async () => {
-    await g?.stop();
-    await a?.close();
-    await b?.close();
-  });
+  const suite = rig(['A', 'B'], (a, b) => ({
+    'service-catalog/orders.yaml': `name: Orders\nversion: 1.0.0\nserviceUrl: ${a.url}/orders\ndefinitionType: OAS3\n`,
+    'service-catalog/billing.json': JSON.stringify({ key: 'billing-v2', name: 'Billing', version: '2', serviceUrl: `${b.url}/billing` }),
+    'eps.xml': `<definitions ${NS}>
+      <endpoint name="OrdersEp"><service name="Orders" version="1.0.0"><timeout><duration>5000</duration></timeout></service></endpoint>
+      <endpoint name="BillingEp"><service key="billing-v2"/></endpoint>
+    </definitions>`,
+    'api.xml': `<api ${NS} name="S" context="/s">
+      <resource url-mapping="/orders"><inSequence><property name="REST_URL_POSTFIX" scope="axis2" action="remove"/><send><endpoint key="OrdersEp"/></send></inSequence></resource>
+      <resource url-mapping="/billing"><inSequence><property name="REST_URL_POSTFIX" scope="axis2" action="remove"/><send><endpoint key="BillingEp"/></send></inSequence></resource>
+    </api>`,
+  }));
 
   it('sends to the serviceUrl of the entry named by name and version, or by key', async () => {
-    expect((await request(`${g.url}/s/orders`)).json()).to.include({ backend: 'A', path: '/orders' });
-    expect((await request(`${g.url}/s/billing`)).json()).to.include({ backend: 'B', path: '/billing' });
-    expect(await endpointView(g, 'OrdersEp')).to.include({ service: 'Orders-1.0.0', address: `${a.url}/orders` });
-    const cfg = (await request(`${g.adminUrl}/admin/config`)).json();
+    expect((await request(`${suite.g.url}/s/orders`)).json()).to.include({ backend: 'A', path: '/orders' });
+    expect((await request(`${suite.g.url}/s/billing`)).json()).to.include({ backend: 'B', path: '/billing' });
+    expect(await endpointView(suite.g, 'OrdersEp')).to.include({ service: 'Orders-1.0.0', address: `${suite.a.url}/orders` });
+    const cfg = (await request(`${suite.g.adminUrl}/admin/config`)).json();
     expect(cfg.artifacts).to.deep.include({ kind: 'service', name: 'billing-v2', file: 'service-catalog/billing.json' });
   });
 
   it('a changed entry changes the endpoint on reload', async () => {
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(`${g.dir}/service-catalog/orders.yaml`, `name: Orders\nversion: 1.0.0\nserviceUrl: ${b.url}/orders-moved\n`);
-    expect((await request(`${g.adminUrl}/admin/reload`, { method: 'POST' })).status).to.equal(200);
-    expect((await request(`${g.url}/s/orders`)).json()).to.include({ backend: 'B', path: '/orders-moved' });
+    await writeFile(`${suite.g.dir}/service-catalog/orders.yaml`, `name: Orders\nversion: 1.0.0\nserviceUrl: ${suite.b.url}/orders-moved\n`);
+    expect((await request(`${suite.g.adminUrl}/admin/reload`, { method: 'POST' })).status).to.equal(200);
+    expect((await request(`${suite.g.url}/s/orders`)).json()).to.include({ backend: 'B', path: '/orders-moved' });
   });
 });
