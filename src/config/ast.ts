@@ -108,6 +108,8 @@ export interface RetryConfigNode {
 /** QoS settings common to leaf endpoints (address, default, http, wsdl). */
 export interface LeafQosNode {
   format?: 'soap11' | 'soap12' | 'pox' | 'get' | 'rest';
+  /** `<enableAddressing [version]>`: WS-Addressing headers on outgoing SOAP messages. */
+  addressing?: 'final' | 'submission';
   timeout?: TimeoutNode;
   markForSuspension?: MarkForSuspensionNode;
   suspendOnFailure?: SuspendOnFailureNode;

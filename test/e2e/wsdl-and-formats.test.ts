@@ -42,6 +42,7 @@ describe('e2e: WSDL endpoints and message formats', function () {
         <resource url-mapping="/entry"><inSequence>${send('FromEntry')}</inSequence></resource>
         <resource url-mapping="/get"><inSequence>${send('AsGet')}</inSequence></resource>
         <resource url-mapping="/soap11"><inSequence>${send('To11')}</inSequence></resource>
+        <resource url-mapping="/wsa"><inSequence>${send('WithWsa')}</inSequence></resource>
       </api>`,
       'eps.xml': `<definitions ${NS}>
         <endpoint name="FromFile"><wsdl uri="file:wsdl/stock12.wsdl" service="StockQuoteService" port="StockQuotePort"/></endpoint>
@@ -49,6 +50,7 @@ describe('e2e: WSDL endpoints and message formats', function () {
         <endpoint name="FromEntry"><wsdl uri="stockWsdl" service="StockQuoteService" port="StockQuotePort"/></endpoint>
         <endpoint name="AsGet"><address uri="${backend.url}/inspect" format="get"/></endpoint>
         <endpoint name="To11"><address uri="${backend.url}/echo" format="soap11"/></endpoint>
+        <endpoint name="WithWsa"><address uri="${backend.url}/echo"><enableAddressing/></address></endpoint>
         <localEntry key="stockWsdl">${wsdl(`${backend.url}/echo`, 'soap')}</localEntry>
       </definitions>`,
     });
@@ -86,6 +88,18 @@ describe('e2e: WSDL endpoints and message formats', function () {
     const last = backend.requests.at(-1)!;
     expect(last.method).to.equal('POST');
     expect(last.headers.soapaction).to.equal('""');
+  });
+
+  it('enableAddressing adds WS-Addressing headers to SOAP messages', async () => {
+    const r = await request(`${g.url}/w/wsa`, { method: 'POST', body: soap11Request, headers: { 'content-type': 'text/xml', soapaction: '"urn:getQuote"' } });
+    expect(r.status).to.equal(200);
+    const wsa = (name: string) => new RegExp(`<wsa:${name} xmlns:wsa="http://www.w3.org/2005/08/addressing">(.*?)</wsa:${name}>`).exec(r.text)?.[1];
+    // a SOAP request gets no REST postfix, so To is the endpoint address itself
+    expect(wsa('To')).to.equal(`${backend.url}/echo`);
+    expect(wsa('Action')).to.equal('urn:getQuote');
+    expect(wsa('MessageID')).to.match(/^urn:uuid:[0-9a-f-]{36}$/);
+    expect(wsa('ReplyTo')).to.equal('<wsa:Address>http://www.w3.org/2005/08/addressing/anonymous</wsa:Address>');
+    expect(r.text).to.contain('<m:symbol>IBM</m:symbol>');
   });
 
   it('get sends the payload children as query parameters', async () => {

@@ -466,8 +466,17 @@ function readQos(el: XmlElement, r: ReadContext, extra: string[] = []): LeafQosN
   for (const c of childElements(el)) {
     const n = localName(c);
     if (extra.includes(n)) continue;
+    if (r.isSynapse(c) && n === 'enableAddressing') {
+      r.checkAttributes(c, ['version', 'separateListener']);
+      const version = r.enumAttr(c, 'version', ['final', 'submission'] as const, 'final')!;
+      if (r.attr(c, 'separateListener')?.trim() === 'true') {
+        r.error('AXON_CFG_UNSUPPORTED_ELEMENT', 'separateListener="true" (replies on a separate channel) is not supported by Axon', r.attrNode(c, 'separateListener'));
+      }
+      out.addressing = version;
+      continue;
+    }
     if (!r.isSynapse(c) || !QOS_CHILDREN.includes(n)) {
-      if (['enableAddressing', 'enableSec', 'enableRM'].includes(n)) {
+      if (['enableSec', 'enableRM'].includes(n)) {
         r.error('AXON_CFG_UNSUPPORTED_ELEMENT', `<${n}> (WS-* on endpoints) is not supported by Axon`, c);
       } else {
         r.error('AXON_CFG_UNKNOWN_ELEMENT', `<${localName(el)}> cannot contain <${c.nodeName}>`, c);

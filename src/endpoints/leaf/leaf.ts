@@ -9,6 +9,7 @@ import type { CompiledExpression } from '../../expr/types.js';
 import { HOP_BY_HOP, isValidHeaderValue } from '../../runtime/headers.js';
 import { ANONYMOUS_TO, type MessageContext } from '../../runtime/message-context.js';
 
+import { randomUUID } from 'node:crypto';
 import { createEnvelope, envelopeBody, envelopeHeader, firstBodyElement, soapVersionOf } from '../../expr/soap.js';
 import type { XmlDocument, XmlElement } from '../../xml/parse.js';
 import { appendRestPostfix } from '../rest-url.js';
@@ -90,6 +91,7 @@ export class LeafEndpoint implements Endpoint {
   readonly #timeoutExpr: CompiledExpression | undefined;
   readonly #globalTimeoutMs: number;
   readonly #address: string | undefined;
+  readonly #addressing: LeafQosNode['addressing'];
   #checkedOrigin: string | undefined;
   /** The service catalog entry the address came from, if any. */
   service: string | undefined;
@@ -121,6 +123,7 @@ export class LeafEndpoint implements Endpoint {
         ? compileExpression(t.durationExpression, {})
         : undefined;
     this.#address = address;
+    this.#addressing = qos.addressing;
   }
 
   ready(): boolean {
@@ -186,10 +189,11 @@ export class LeafEndpoint implements Endpoint {
       this.#checkedOrigin = origin;
     }
     mc.props.set('ENDPOINT_PREFIX', origin);
-    if (this.#format === 'soap11' || this.#format === 'soap12' || this.#format === 'pox' || this.#format === 'get') {
+    if (this.#format === 'soap11' || this.#format === 'soap12' || this.#format === 'pox' || this.#format === 'get' || this.#addressing) {
       const p = mc.loadBody();
       if (p) await p;
     }
+    if (this.#addressing) addAddressingHeaders(mc, target, this.#addressing, this.#format);
     const out = buildOutbound(mc, origin, path, this.#method, this.#format, this.#timeoutFor(mc));
     const metrics = this.#metrics;
     if (!metrics && !state) return this.#sender.send(out);
@@ -324,6 +328,42 @@ function toSoapVersion(mc: MessageContext, version: 'soap11' | 'soap12'): XmlDoc
   }
   mc.payload.setEnvelope(out);
   return out;
+}
+
+const WSA = {
+  final: { ns: 'http://www.w3.org/2005/08/addressing', anonymous: 'http://www.w3.org/2005/08/addressing/anonymous' },
+  submission: { ns: 'http://schemas.xmlsoap.org/ws/2004/08/addressing', anonymous: 'http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous' },
+};
+
+/**
+ * <enableAddressing>: WS-Addressing To, Action, MessageID and an anonymous ReplyTo in the SOAP
+ * header of the outgoing message (replacing ones already there). Messages that do not go out as
+ * SOAP carry no addressing, as in Synapse.
+ */
+function addAddressingHeaders(mc: MessageContext, target: string, version: 'final' | 'submission', format: LeafQosNode['format']): void {
+  if (mc.payload.isEmpty && format !== 'soap11' && format !== 'soap12') return;
+  const env = mc.envelope();
+  const soap = format === 'soap11' || format === 'soap12' || (format === undefined && mc.payload.soap !== null);
+  if (!soap || soapVersionOf(env) === null) return;
+  const { ns, anonymous } = WSA[version];
+  const header = envelopeHeader(env, true)!;
+  for (let n = header.firstChild; n; ) {
+    const next = n.nextSibling;
+    if (n.nodeType === 1 && (n as XmlElement).namespaceURI === ns) header.removeChild(n);
+    n = next;
+  }
+  const add = (name: string, text?: string): XmlElement => {
+    const el = env.createElementNS(ns, `wsa:${name}`);
+    if (text !== undefined) el.appendChild(env.createTextNode(text));
+    header.appendChild(el);
+    return el;
+  };
+  add('To', target);
+  const action = soapActionOf(mc);
+  if (action !== undefined) add('Action', action);
+  add('MessageID', mc.addressing.MessageID ?? `urn:uuid:${randomUUID()}`);
+  add('ReplyTo').appendChild(env.createElementNS(ns, 'wsa:Address')).appendChild(env.createTextNode(anonymous));
+  mc.payload.setEnvelope(env);
 }
 
 /** The SOAP action of a message: the WS-Addressing Action, a SOAPAction header, or a SOAP 1.2 action parameter. */
