@@ -35,7 +35,7 @@ export const UNSUPPORTED_SYNAPSE_ELEMENTS = new Set([
   'fault', 'xslt', 'xquery', 'clone', 'iterate', 'aggregate', 'foreach', 'throttle', 'cache', 'callout',
   'validate', 'class', 'pojoCommand', 'spring', 'bean', 'ejb', 'dblookup', 'dbreport', 'event', 'entitlementService',
   'oauthService', 'rewrite', 'smooks', 'store', 'transaction', 'router', 'conditionalRouter', 'fastXSLT', 'datamapper',
-  'jsontransform', 'builder', 'publishEvent', 'bam', 'enqueue', 'ntlm', 'variable', 'script', 'call-template',
+  'jsontransform', 'builder', 'publishEvent', 'bam', 'enqueue', 'ntlm', 'variable', 'call-template',
   'proxy', 'inboundEndpoint', 'task', 'messageStore', 'messageProcessor', 'eventSource', 'priorityExecutor',
   'import', 'registry', 'taskManager', 'executor', 'kerberos', 'cacheable', 'xmlToJson', 'jsonToXml',
   'dynamicLoadbalance', 'loadbalance', 'failover', 'recipientlist', 'wsdl', 'session', 'enableSec', 'enableRM',

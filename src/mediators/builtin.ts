@@ -15,6 +15,7 @@ import { payloadFactoryMediator } from './payload-factory/index.js';
 import { enrichMediator } from './enrich/index.js';
 import { callTemplateMediator } from './call-template/index.js';
 import { makefaultMediator } from './makefault/index.js';
+import { scriptMediator } from './script/index.js';
 
 export function builtinRegistry(): MediatorRegistry {
   return new MediatorRegistry()
@@ -33,6 +34,7 @@ export function builtinRegistry(): MediatorRegistry {
     .register(enrichMediator)
     .register(callTemplateMediator)
     .register(makefaultMediator)
+    .register(scriptMediator)
     .register(inMediator)
     .register(outMediator);
 }

@@ -57,6 +57,8 @@ export interface CompileContext {
   readonly router: ResponseRouter;
   readonly logger: Logger;
   readonly globalTimeoutMs: number;
+  /** Time and memory limits of <script> mediators (defaults apply when absent). */
+  readonly scriptLimits?: { timeoutMs: number; memoryMb: number };
 }
 
 export interface MediatorDef<N extends MediatorNode = MediatorNode> {

@@ -41,6 +41,10 @@ export interface HarnessOptions {
   sequences?: Record<string, string>;
   /** Extra mediator definitions (e.g. a probe). */
   extra?: Parameters<MediatorRegistry['register']>[0][];
+  /** Side files of the config folder (scripts), by relative path. */
+  resources?: Record<string, string>;
+  /** Limits of <script> mediators. */
+  scriptLimits?: { timeoutMs: number; memoryMb: number };
 }
 
 export interface Response {
@@ -80,7 +84,7 @@ export class Harness {
   /** Read one mediator element; problems go to `diag`. */
   read(xml: string): MediatorNode | undefined {
     const el = parseXml(xml).documentElement!;
-    return new ReadContext('test.xml', this.diag, this.registry).mediator(el);
+    return new ReadContext('test.xml', this.diag, this.registry, new Map(Object.entries(this.options.resources ?? {}))).mediator(el);
   }
 
   /** Read the children of a wrapper element as a list (e.g. a template body). */
@@ -213,6 +217,7 @@ export class Harness {
       },
       logger: this.logger,
       globalTimeoutMs: 0,
+      ...(this.options.scriptLimits ? { scriptLimits: this.options.scriptLimits } : {}),
     };
     return ctx;
   }

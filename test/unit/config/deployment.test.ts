@@ -59,6 +59,13 @@ connect_timeout = 5000
     }
   });
 
+  it('reads the script limits from [script], and rejects a memory limit under 8 MB', () => {
+    const d = parseDeployment(`[script]\ntimeout_ms = 250\nmemory_limit_mb = 16\n`, '/etc/axon/deployment.toml');
+    expect([d.scriptTimeoutMs, d.scriptMemoryMb]).to.deep.equal([250, 16]);
+    expect(() => parseDeployment(`[script]\nmemory_limit_mb = 4\n`, 'd.toml')).to.throw(DeploymentError, 'script.memory_limit_mb must be at least 8');
+    expect(() => parseDeployment(`[script]\ntimeout_ms = -1\n`, 'd.toml')).to.throw(DeploymentError, 'script.timeout_ms must be a positive integer');
+  });
+
   it('reports TOML syntax errors with their position', () => {
     expect(() => parseDeployment('[log\nlevel = 1', '/x/d.toml')).to.throw(DeploymentError, /\/x\/d\.toml: \d+:\d+ /);
   });
