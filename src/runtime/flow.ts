@@ -112,6 +112,9 @@ function escapeXml(s: string): string {
 
 const RESPONSE_SKIP = new Set(['content-length']);
 
+/** axis2 flag on requests of a CREATED or PRE-RELEASED API (see respondToClient). */
+export const PROTOTYPE_API = 'AXON_PROTOTYPE_API';
+
 /** Send the current message to the client (respond mediator, send on a response, auto-relay). */
 export function respondToClient(mc: MessageContext): void {
   if (mc.exchange.responded) return;
@@ -130,6 +133,9 @@ export function respondToClient(mc: MessageContext): void {
     body = p.serialize(mc.messageType());
     if (p.modified) setContentType(headers, mc);
   }
+  // an API still in prototype that answers a request itself, without a backend, is serving a
+  // mock implementation (a script or a payloadFactory): say so, as OpenAPI mocks do
+  if (!mc.exchange.outboundStarted && mc.axis2.get(PROTOTYPE_API) === true) headers['x-axon-mock'] = 'inline';
   if (mc.axis2.get('NO_ENTITY_BODY') === true && body && !(body instanceof Buffer)) {
     (body as Readable).resume();
     body = null;

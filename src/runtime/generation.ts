@@ -24,7 +24,7 @@ import { MediationError } from '../errors/codes.js';
 import { createOpenApiMockEndpoint } from '../mocks/openapi/endpoint.js';
 import { createApiDispatcher, type ApiDispatcher, type DispatchResult } from './dispatch/api-dispatcher.js';
 import { fuseList, sequenceHandler, wrapOnError, type ListStep } from './sequence.js';
-import { FAULT_HANDLER, respondWithError, runFlow, writeErrorBody, type ResponseRouter } from './flow.js';
+import { FAULT_HANDLER, PROTOTYPE_API, respondWithError, runFlow, writeErrorBody, type ResponseRouter } from './flow.js';
 import type { FaultHandler, MessageContext, MessageEnvironment } from './message-context.js';
 import type { Logger } from './logger.js';
 import type { PayloadLimits } from './payload.js';
@@ -140,6 +140,8 @@ export class Generation implements ResponseRouter, MessageEnvironment {
         const api = this.apis.get(d.api.name)!;
         const res = api.resources[d.resourceIndex]!;
         mc.route = { apiName: d.api.name, resourceIndex: d.resourceIndex };
+        // a prototype API (CREATED or PRE-RELEASED) that answers without a backend is a mock
+        if (api.node.lifecycle === 'CREATED' || api.node.lifecycle === 'PRE-RELEASED') mc.axis2.set(PROTOTYPE_API, true);
         if (res.fault) mc.faultStack.push(res.fault);
         // a resource without an inSequence drops the request (Synapse), so the client gets 202
         if (res.inFlow) await runFlow(mc, res.inFlow);

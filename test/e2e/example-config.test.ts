@@ -84,6 +84,8 @@ describe('e2e: the bundled example config', function () {
   it('answers the script-mocked Petstore API from JavaScript, offline', async () => {
     const list = await request(`${base}/petstore-script/pets?tag=dog`);
     expect([list.status, list.headers['content-type'], list.headers['x-mocked-by']]).to.deep.equal([200, 'application/json', 'script']);
+    // a PRE-RELEASED API answering without a backend is marked as a mock
+    expect(list.headers['x-axon-mock']).to.equal('inline');
     expect(list.json()).to.deep.equal([
       { id: 1, name: 'Rex', tag: 'dog' },
       { id: 3, name: 'Fido', tag: 'dog' },
@@ -98,6 +100,7 @@ describe('e2e: the bundled example config', function () {
     for (let i = 0; i < 3; i++) {
       const r = await request(`${base}/hotels-api/hotels/grand`);
       expect(r.json()).to.deep.equal({ hotel: 'grand', rating: 4, servedBy: 'demo-backend' });
+      expect(r.headers['x-axon-mock']).to.equal(undefined);
     }
     const views = gw.current!.endpointViews();
     const fo = views.find((v) => v.name === 'HotelsFailover')!;
