@@ -1,6 +1,6 @@
 // Admin: counters and histograms for the per-request path. prom-client validates and hashes the
 // label object on every observation (about 4% of a pass-through request's CPU); these keep one
-// Map entry per label combination, found by joining the label values, and hand prom-client's
+// entry per label combination, found through one Map per label, and hand prom-client's
 // registry the same `get()` shape at scrape time, so /metrics reads exactly as before.
 
 type Values = readonly string[];
@@ -19,7 +19,40 @@ interface Snapshot {
   aggregator: 'sum';
 }
 
-const SEP = '\u0001';
+/** Label values -> entry, one Map level per label, so finding an entry builds no string. */
+class LabelTrie<E> {
+  readonly #root = new Map<string, unknown>();
+  readonly entries: E[] = [];
+
+  constructor(private readonly depth: number) {}
+
+  find(values: Values, create: (values: Values) => E): E {
+    let m = this.#root;
+    const last = this.depth - 1;
+    for (let i = 0; i < last; i++) {
+      const v = values[i] ?? '';
+      let next = m.get(v) as Map<string, unknown> | undefined;
+      if (!next) {
+        next = new Map();
+        m.set(v, next);
+      }
+      m = next;
+    }
+    const v = values[last] ?? '';
+    let e = m.get(v) as E | undefined;
+    if (!e) {
+      e = create(values);
+      m.set(v, e);
+      this.entries.push(e);
+    }
+    return e;
+  }
+
+  clear(): void {
+    this.#root.clear();
+    this.entries.length = 0;
+  }
+}
 
 function labelsOf(names: readonly string[], values: Values): Record<string, string> {
   const out: Record<string, string> = {};
@@ -27,26 +60,27 @@ function labelsOf(names: readonly string[], values: Values): Record<string, stri
   return out;
 }
 
+const newCount = (values: Values) => ({ values: [...values], n: 0 });
+
 export class FastCounter {
   readonly type = 'counter';
-  readonly #entries = new Map<string, { values: Values; n: number }>();
+  readonly #entries: LabelTrie<{ values: Values; n: number }>;
 
   constructor(
     readonly name: string,
     readonly help: string,
     readonly labelNames: readonly string[],
-  ) {}
+  ) {
+    this.#entries = new LabelTrie(labelNames.length);
+  }
 
   inc(values: Values, by = 1): void {
-    const key = values.join(SEP);
-    const e = this.#entries.get(key);
-    if (e) e.n += by;
-    else this.#entries.set(key, { values: [...values], n: by });
+    this.#entries.find(values, newCount).n += by;
   }
 
   get(): Snapshot {
     const values: MetricValue[] = [];
-    for (const e of this.#entries.values()) values.push({ labels: labelsOf(this.labelNames, e.values), value: e.n });
+    for (const e of this.#entries.entries) values.push({ labels: labelsOf(this.labelNames, e.values), value: e.n });
     return { name: this.name, help: this.help, type: 'counter', values, aggregator: 'sum' };
   }
 
@@ -57,22 +91,21 @@ export class FastCounter {
 
 export class FastHistogram {
   readonly type = 'histogram';
-  readonly #entries = new Map<string, { values: Values; counts: number[]; sum: number; count: number }>();
+  readonly #entries: LabelTrie<{ values: Values; counts: number[]; sum: number; count: number }>;
 
   constructor(
     readonly name: string,
     readonly help: string,
     readonly labelNames: readonly string[],
     readonly buckets: readonly number[],
-  ) {}
+  ) {
+    this.#entries = new LabelTrie(labelNames.length);
+  }
+
+  readonly #create = (values: Values) => ({ values: [...values], counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 });
 
   observe(values: Values, v: number): void {
-    const key = values.join(SEP);
-    let e = this.#entries.get(key);
-    if (!e) {
-      e = { values: [...values], counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 };
-      this.#entries.set(key, e);
-    }
+    const e = this.#entries.find(values, this.#create);
     const b = this.buckets;
     let i = 0;
     while (i < b.length && v > b[i]!) i++;
@@ -83,7 +116,7 @@ export class FastHistogram {
 
   get(): Snapshot {
     const values: MetricValue[] = [];
-    for (const e of this.#entries.values()) {
+    for (const e of this.#entries.entries) {
       const labels = labelsOf(this.labelNames, e.values);
       let cumulative = 0;
       for (let i = 0; i < this.buckets.length; i++) {

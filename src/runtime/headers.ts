@@ -85,7 +85,9 @@ export class HeaderMap {
   forwardable(extraSkip?: ReadonlySet<string>): Record<string, HeaderValue> {
     const out: Record<string, HeaderValue> = {};
     const conn = this.#map.get('connection');
-    const named = conn
+    // the usual values name only hop-by-hop headers, which are dropped anyway
+    const plain = conn !== undefined && typeof conn[1] === 'string' && /^\s*(?:keep-alive|close)\s*$/i.test(conn[1]);
+    const named = conn && !plain
       ? new Set(
           (Array.isArray(conn[1]) ? conn[1].join(',') : conn[1])
             .split(',')

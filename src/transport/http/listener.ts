@@ -117,10 +117,10 @@ function pipeTo(body: Readable, res: http.ServerResponse): void {
   });
 }
 
-function hasBody(req: http.IncomingMessage): boolean {
-  const cl = req.headers['content-length'];
+function hasBody(headers: HeaderMap): boolean {
+  const cl = headers.get('content-length');
   if (cl !== undefined) return cl !== '0';
-  return req.headers['transfer-encoding'] !== undefined;
+  return headers.has('transfer-encoding');
 }
 
 function badRequest(res: http.ServerResponse, status: number, description: string): void {
@@ -132,22 +132,34 @@ function badRequest(res: http.ServerResponse, status: number, description: strin
 /** Handle one request against the current generation. */
 export function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, opts: ListenerOptions): void {
   const started = process.hrtime.bigint();
-  if (opts.onStart) {
-    opts.onStart();
-    res.once('close', opts.onClose!);
+  if (opts.onStart) opts.onStart();
+  const method = req.method ?? 'GET';
+  const rawPath = req.url ?? '/';
+  const q = rawPath.indexOf('?');
+  const pathOnly = q < 0 ? rawPath : rawPath.slice(0, q);
+  let exchange: Exchange | undefined;
+  let apiName: string | undefined;
+  let resourceName: string | undefined;
+  // one listener for both: the access log and metrics (for answered requests) and in-flight accounting
+  const onDone = opts.onDone;
+  const onClose = opts.onClose;
+  if (onDone || onClose) {
+    res.once('close', () => {
+      if (onDone && res.writableFinished) {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        onDone({ status: exchange?.status || res.statusCode, method, path: pathOnly, ms, api: apiName, resource: resourceName });
+      }
+      if (onClose) onClose();
+    });
   }
   if (opts.draining?.()) res.shouldKeepAlive = false;
   const gen = opts.current();
-  const method = req.method ?? 'GET';
-  const rawPath = req.url ?? '/';
   if (!gen) {
     badRequest(res, 503, 'no configuration is loaded');
     req.resume();
     return;
   }
   // reject broken percent-encoding up front, as Synapse's decoders would fail later anyway
-  const q = rawPath.indexOf('?');
-  const pathOnly = q < 0 ? rawPath : rawPath.slice(0, q);
   if (pathOnly.includes('%')) {
     try {
       decodeURIComponent(pathOnly);
@@ -162,26 +174,18 @@ export function handleRequest(req: http.IncomingMessage, res: http.ServerRespons
     req.resume();
     return;
   }
-  const exchange = new Exchange(req, res, method, rawPath, opts.scheme, opts.logger);
-  let apiName: string | undefined;
-  let resourceName: string | undefined;
-  if (opts.onDone) {
-    const onDone = opts.onDone;
-    res.once('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      onDone({ status: exchange.status || res.statusCode, method, path: pathOnly, ms, api: apiName, resource: resourceName });
-    });
-  }
-  const h = req.headers;
-  const contentType = h['content-type'];
-  const withBody = hasBody(req);
+  exchange = new Exchange(req, res, method, rawPath, opts.scheme, opts.logger);
+  // our own header map serves dispatch too, so Node never builds req.headers
+  const headers = HeaderMap.fromRaw(req.rawHeaders);
+  const contentType = headers.get('content-type');
+  const withBody = hasBody(headers);
   const d = gen.dispatcher.dispatch({
     rawPath,
     method,
-    host: h.host,
+    host: headers.get('host'),
     scheme: opts.scheme,
     contentType,
-    userAgent: h['user-agent'],
+    userAgent: headers.get('user-agent'),
     hasBody: withBody,
   });
   if (d.kind === 'error') {
@@ -202,7 +206,6 @@ export function handleRequest(req: http.IncomingMessage, res: http.ServerRespons
     apiName = d.api.name;
     resourceName = d.resource.uriTemplate ?? d.resource.urlMapping ?? 'default';
   }
-  const headers = HeaderMap.fromRaw(req.rawHeaders);
   const payload = withBody ? Payload.fromStream(req, contentType) : Payload.empty();
   if (!withBody) req.resume();
   const mc = new MessageContext(exchange, gen, { headers, payload });
