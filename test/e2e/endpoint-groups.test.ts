@@ -585,3 +585,55 @@ describe('e2e: service catalog endpoints', function () {
     expect((await request(`${suite.g.url}/s/orders`)).json()).to.include({ backend: 'B', path: '/orders-moved' });
   });
 });
+
+describe('e2e: soap sessions learned from the backend', function () {
+  this.timeout(20_000);
+  const servers: import('node:http').Server[] = [];
+  let g: RunningGateway;
+  const envelope = (header: string, body: string) =>
+    `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header>${header}</soapenv:Header><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
+
+  before(async () => {
+    const http = await import('node:http');
+    const urls: string[] = [];
+    for (const name of ['S1', 'S2']) {
+      let issued = 0;
+      const server = http.createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          // each answer hands out a new service group id in its ReplyTo reference parameters
+          const id = `${name}-${++issued}`;
+          const header = `<wsa:ReplyTo xmlns:wsa="http://www.w3.org/2005/08/addressing"><wsa:Address>http://www.w3.org/2005/08/addressing/anonymous</wsa:Address><wsa:ReferenceParameters><axis2:ServiceGroupId xmlns:axis2="http://ws.apache.org/namespaces/axis2">${id}</axis2:ServiceGroupId></wsa:ReferenceParameters></wsa:ReplyTo>`;
+          res.writeHead(200, { 'content-type': 'text/xml' });
+          res.end(envelope(header, `<r server="${name}" id="${id}"/>`));
+        });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      servers.push(server);
+      urls.push(`http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/svc`);
+    }
+    g = await startGateway({
+      'api.xml': proxyApi('SG', '/sg', 'SoapLB'),
+      'fault.xml': FAULT_JSON,
+      'ep.xml': `<endpoint ${NS} name="SoapLB"><session type="soap"/><loadbalance>${urls.map((u) => `<endpoint><address uri="${u}"/></endpoint>`).join('')}</loadbalance></endpoint>`,
+    });
+  });
+  after(async () => {
+    await g?.stop();
+    for (const s of servers) await new Promise<void>((r) => s.close(() => r()));
+  });
+
+  it('binds the ServiceGroupId a response hands out to the backend that sent it', async () => {
+    const post = (header: string) =>
+      request(`${g.url}/sg/x`, { method: 'POST', body: envelope(header, '<q/>'), headers: { 'content-type': 'text/xml', soapaction: 'urn:q' } });
+    const first = await post('');
+    const m = /<r server="(S\d)" id="([^"]+)"\/>/.exec(first.text)!;
+    expect(first.text).to.contain('ServiceGroupId');
+    const sg = `<axis2:ServiceGroupId xmlns:axis2="http://ws.apache.org/namespaces/axis2">${m[2]}</axis2:ServiceGroupId>`;
+    for (let i = 0; i < 4; i++) expect(/server="(S\d)"/.exec((await post(sg)).text)![1]).to.equal(m[1]);
+    // without the id, round robin goes on alternating
+    const a = /server="(S\d)"/.exec((await post('')).text)![1];
+    const b = /server="(S\d)"/.exec((await post('')).text)![1];
+    expect(a).to.not.equal(b);
+  });
+});
