@@ -23,7 +23,7 @@ let checker: ivm.Isolate | undefined;
  * spells (same line, same length of script), so generated scripts run as they are; any other
  * XML literal is still reported as E4X.
  */
-const APIM_501_TAIL = /(responses\[501\]\["application\/xml"\]\s*=\s*)(<response><code>501<\/code><description>Not Implemented<\/description><\/response>)(\s*;)/g;
+const APIM_501_TAIL = /(responses\[501\]\["application\/xml"\]\s*=\s*)(<response><code>501<\/code><description>Not[ ]Implemented<\/description><\/response>)(\s*;)/g;
 
 /** The script text Axon compiles: the source, with API Manager's fixed 501 XML line as a string. */
 export function normaliseScript(source: string): string {

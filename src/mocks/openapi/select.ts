@@ -9,6 +9,7 @@
 // Accept is negotiated with q-values and wildcards (best q, then the most specific range, then
 // the document's order); without Accept, application/json if offered, else the first type.
 
+import { STATUS_CODES } from 'node:http';
 import type { MockOperationDef, MockResponseDef } from './document.js';
 
 /** Error answers use the JSON of API Manager's enforcer: code, message, description. */
@@ -41,7 +42,7 @@ export const BAD_REQUEST = 900870;
 export const NO_OPERATION = 900906;
 
 export function notImplemented(description: string): MockError {
-  return { kind: 'error', status: 501, code: NOT_IMPLEMENTED, message: 'Not Implemented', description };
+  return { kind: 'error', status: 501, code: NOT_IMPLEMENTED, message: STATUS_CODES[501]!, description };
 }
 
 export interface Preferences {
