@@ -56,12 +56,12 @@ interface Rig {
   g: RunningGateway;
 }
 
-function rig(names: [string, string], files: (a: NamedBackend, b: NamedBackend) => Record<string, string>): Rig {
+function rig(names: [string, string], files: (a: NamedBackend, b: NamedBackend) => Record<string, string>, opts: { maxBodyBytes?: number } = {}): Rig {
   const r = {} as Rig;
   before(async () => {
     r.a = await startNamedBackend(names[0]);
     r.b = await startNamedBackend(names[1]);
-    r.g = await startGateway(files(r.a, r.b));
+    r.g = await startGateway(files(r.a, r.b), opts);
   });
   after(async () => {
     await r.g?.stop();
@@ -635,5 +635,25 @@ describe('e2e: soap sessions learned from the backend', function () {
     const a = /server="(S\d)"/.exec((await post('')).text)![1];
     const b = /server="(S\d)"/.exec((await post('')).text)![1];
     expect(a).to.not.equal(b);
+  });
+});
+
+describe('e2e: bodies larger than the buffer limit through a group', function () {
+  this.timeout(20_000);
+  const suite = rig(
+    ['A', 'B'],
+    (a, b) => ({
+      'api.xml': proxyApi('Big', '/big', 'FO2'),
+      'fault.xml': FAULT_JSON,
+      'fo.xml': `<endpoint ${NS} name="FO2"><failover><endpoint><address uri="${a.url}/x"/></endpoint><endpoint><address uri="${b.url}/x"/></endpoint></failover></endpoint>`,
+    }),
+    { maxBodyBytes: 1000 },
+  );
+
+  it('streams a body announced larger than the limit to one child instead of refusing it', async () => {
+    const body = Buffer.alloc(50_000, 'y');
+    const r = await request(`${suite.g.url}/big/x`, { method: 'POST', body, headers: { 'content-type': 'application/octet-stream' } });
+    expect(r.status).to.equal(200);
+    expect(r.json()).to.include({ backend: 'A', size: 50_000 });
   });
 });

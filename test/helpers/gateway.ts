@@ -27,7 +27,14 @@ export async function writeConfig(files: Record<string, string>, dir?: string): 
 
 export async function startGateway(
   files: Record<string, string>,
-  opts: { globalTimeoutMs?: number; watch?: boolean; affinitySecret?: Buffer; dir?: string; scriptLimits?: { timeoutMs: number; memoryMb: number } } = {},
+  opts: {
+    globalTimeoutMs?: number;
+    watch?: boolean;
+    affinitySecret?: Buffer;
+    dir?: string;
+    scriptLimits?: { timeoutMs: number; memoryMb: number };
+    maxBodyBytes?: number;
+  } = {},
 ): Promise<RunningGateway> {
   const dir = await writeConfig(files, opts.dir);
   const logger = createMemoryLogger('debug');
@@ -41,6 +48,7 @@ export async function startGateway(
     watch: opts.watch ?? false,
     ...(opts.affinitySecret ? { affinitySecret: opts.affinitySecret } : {}),
     ...(opts.scriptLimits ? { scriptLimits: opts.scriptLimits } : {}),
+    ...(opts.maxBodyBytes ? { limits: { maxBodyBytes: opts.maxBodyBytes } } : {}),
   });
   const r = await gw.start();
   if ('diagnostics' in r) {

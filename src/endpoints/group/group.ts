@@ -85,7 +85,9 @@ abstract class GroupEndpoint implements Endpoint {
 
   protected async attempt(mc: MessageContext, preferred: number | undefined): Promise<{ index: number; res: BackendResponse }> {
     if (this.rt.off) throw this.noReadyChild();
-    const resend = this.mayResend();
+    let resend = this.mayResend();
+    // a body announced as larger than may be held in memory streams to one child, without failover
+    if (resend && mc.payload.isStream && Number(mc.headers.get('content-length') ?? 0) > mc.env.limits.maxBodyBytes) resend = false;
     if (resend) {
       const p = mc.loadBody();
       if (p) await p;
