@@ -216,6 +216,8 @@ export interface FailoverEndpointBody {
   dynamic: boolean;
   buildMessage: boolean;
   children: EndpointNode[];
+  /** Axon's `maxAttempts`: most children one message may try (default: every child once). */
+  maxAttempts?: number;
 }
 
 /** `<session>` beside a `<loadbalance>`: session affinity (§6.6). */
@@ -254,6 +256,8 @@ export interface LoadbalanceEndpointBody {
   session?: SessionNode;
   /** loadbalance.weightedRRLC.roundsPerRecal */
   roundsPerRecalculation?: number;
+  /** Axon's `maxAttempts`: most children one message may try (default: every child once). */
+  maxAttempts?: number;
 }
 
 /**

@@ -381,7 +381,7 @@ class Compiler implements CompileContext {
       const children = b.children.map((c, i) => this.#build(c, `${storeKey}/${i}:${definitionHash(c)}`));
       if (b.type === 'failover') {
         const rt = store.get<GroupRuntime>(storeKey, () => ({ off: false }));
-        ep = new FailoverEndpoint(node.name, children, rt, b.dynamic);
+        ep = new FailoverEndpoint(node.name, children, rt, b.dynamic, b.maxAttempts);
       } else {
         const members = b.members.map((m, i) => {
           const key = `${storeKey}/m${i}:${definitionHash(m)}`;
@@ -415,6 +415,7 @@ class Compiler implements CompileContext {
         const childIds = [...b.children.map((c, i) => `${i}${definitionHash(c).slice(0, 8)}`), ...b.members.map((m, i) => `m${i}${definitionHash(m).slice(0, 8)}`)];
         ep = new LoadbalanceEndpoint(node.name, all, rt, {
           failover: b.failover,
+          ...(b.maxAttempts !== undefined ? { maxAttempts: b.maxAttempts } : {}),
           weights,
           childIds,
           ...(b.session ? { session: createSessionPolicy(b.session, this.#secret, store.clock) } : {}),

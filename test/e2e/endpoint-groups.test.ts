@@ -657,3 +657,33 @@ describe('e2e: bodies larger than the buffer limit through a group', function ()
     expect(r.json()).to.include({ backend: 'A', size: 50_000 });
   });
 });
+
+describe('e2e: maxAttempts caps the children one message tries', function () {
+  this.timeout(20_000);
+  let g: RunningGateway;
+  let up: NamedBackend;
+  before(async () => {
+    up = await startNamedBackend('UP');
+    const dead1 = await closedPort();
+    const dead2 = await closedPort();
+    const children = `<endpoint><address uri="http://127.0.0.1:${dead1}/"/></endpoint><endpoint><address uri="http://127.0.0.1:${dead2}/"/></endpoint><endpoint><address uri="${up.url}/"/></endpoint>`;
+    g = await startGateway({
+      'fault.xml': FAULT_JSON,
+      'a1.xml': proxyApi('Two', '/two', 'TwoTries'),
+      'a2.xml': proxyApi('All', '/all', 'AllTries'),
+      'e.xml': `<definitions ${NS}>
+        <endpoint name="TwoTries"><failover maxAttempts="2">${children}</failover></endpoint>
+        <endpoint name="AllTries"><failover>${children}</failover></endpoint>
+      </definitions>`,
+    });
+  });
+  after(async () => {
+    await g?.stop();
+    await up?.close();
+  });
+
+  it('stops after maxAttempts children; without it every child gets one try', async () => {
+    expect((await request(`${g.url}/two/x`)).json().code).to.equal('101503');
+    expect((await request(`${g.url}/all/x`)).json().backend).to.equal('UP');
+  });
+});

@@ -245,11 +245,22 @@ function readGroup(el: XmlElement, kind: string, r: ReadContext): EndpointBody |
     r.error('AXON_CFG_MISSING_ELEMENT', `an empty <${kind}> can never send: give it at least one <endpoint>`, el);
     return undefined;
   }
-  if (kind === 'failover') {
-    r.checkAttributes(el, ['dynamic', 'buildMessage']);
-    return { type: 'failover', dynamic: boolAttr(el, r, 'dynamic', true), buildMessage: boolAttr(el, r, 'buildMessage', false), children };
+  const maxRaw = r.attr(el, 'maxAttempts');
+  let maxAttempts: number | undefined;
+  if (maxRaw !== undefined) {
+    maxAttempts = Number(maxRaw.trim());
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+      r.error('AXON_CFG_BAD_VALUE', `maxAttempts must be a positive integer, not "${maxRaw}"`, r.attrNode(el, 'maxAttempts'));
+      maxAttempts = undefined;
+    }
   }
-  r.checkAttributes(el, ['algorithm', 'policy', 'failover', 'buildMessage']);
+  if (kind === 'failover') {
+    r.checkAttributes(el, ['dynamic', 'buildMessage', 'maxAttempts']);
+    const fo: EndpointBody = { type: 'failover', dynamic: boolAttr(el, r, 'dynamic', true), buildMessage: boolAttr(el, r, 'buildMessage', false), children };
+    if (maxAttempts !== undefined) fo.maxAttempts = maxAttempts;
+    return fo;
+  }
+  r.checkAttributes(el, ['algorithm', 'policy', 'failover', 'buildMessage', 'maxAttempts']);
   if (children.length > 0 && members.length > 0) {
     r.error('AXON_CFG_CONFLICT', '<loadbalance> takes either <endpoint> or <member> children, not both', el);
   }
@@ -275,6 +286,7 @@ function readGroup(el: XmlElement, kind: string, r: ReadContext): EndpointBody |
     members,
   };
   if (algorithm !== undefined) body.algorithm = algorithm;
+  if (maxAttempts !== undefined) body.maxAttempts = maxAttempts;
   return body;
 }
 

@@ -41,6 +41,8 @@ abstract class GroupEndpoint implements Endpoint {
     readonly type: 'failover' | 'loadbalance',
     protected readonly children: readonly Endpoint[],
     protected readonly rt: GroupRuntime,
+    /** Most children one message may try (each at most once in any case). */
+    protected readonly maxAttempts = children.length,
   ) {
     this.active = children.map(() => 0);
   }
@@ -99,6 +101,7 @@ abstract class GroupEndpoint implements Endpoint {
     let attempts = 0;
     let last: unknown;
     for (;;) {
+      if (attempts >= this.maxAttempts) break;
       const index = this.choose(mc, tried, attempts, preferred);
       if (index === undefined) break;
       if (attempts > 0) {
@@ -129,8 +132,8 @@ abstract class GroupEndpoint implements Endpoint {
 export class FailoverEndpoint extends GroupEndpoint {
   readonly #view: FailoverChild[];
 
-  constructor(name: string | undefined, children: readonly Endpoint[], rt: GroupRuntime, private readonly dynamic: boolean) {
-    super(name, 'failover', children, rt);
+  constructor(name: string | undefined, children: readonly Endpoint[], rt: GroupRuntime, private readonly dynamic: boolean, maxAttempts?: number) {
+    super(name, 'failover', children, rt, maxAttempts);
     this.#view = children.map((c, index) => ({ index, ready: () => c.ready() }));
   }
 
@@ -150,6 +153,7 @@ export class FailoverEndpoint extends GroupEndpoint {
 
 export interface LoadbalanceSettings {
   failover: boolean;
+  maxAttempts?: number;
   weights: { weight: number; minWeight?: number; maxWeight?: number }[];
   session?: SessionPolicy;
   /** Stable identities of the children (signed affinity cookies name them). */
@@ -161,7 +165,7 @@ export class LoadbalanceEndpoint extends GroupEndpoint {
   readonly #settings: LoadbalanceSettings;
 
   constructor(name: string | undefined, children: readonly Endpoint[], rt: GroupRuntime, settings: LoadbalanceSettings) {
-    super(name, 'loadbalance', children, rt);
+    super(name, 'loadbalance', children, rt, settings.maxAttempts);
     this.#settings = settings;
     const active = this.active;
     this.#pickerView = children.map((c, index) => {

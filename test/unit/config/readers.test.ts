@@ -193,6 +193,11 @@ describe('config: readers and linker', () => {
     ]);
   });
 
+  it('reads maxAttempts as a positive integer', () => {
+    const c = codes({ 'e.xml': `<endpoint name="E"><failover maxAttempts="0"><endpoint><address uri="http://a"/></endpoint></failover></endpoint>` });
+    expect(c).to.deep.equal(['e.xml:1:42 AXON_CFG_BAD_VALUE']);
+  });
+
   it('finds cycles through group children', () => {
     const c = codes({
       'e.xml': `<definitions><endpoint name="X"><failover><endpoint key="Y"/></failover></endpoint><endpoint name="Y"><loadbalance><endpoint key="X"/></loadbalance></endpoint></definitions>`,
