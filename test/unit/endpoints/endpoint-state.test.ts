@@ -47,6 +47,13 @@ describe('endpoints: endpoint state machine', () => {
     expect(DEFAULT_SUSPEND_DURATION_MS).to.equal(30000);
   });
 
+  it('never suspends when both code lists name only a code that never occurs (-1), as WSO2 users configure it', () => {
+    const { ep } = make({ markForSuspension: mfs([-1]), suspendOnFailure: sof({ errorCodes: [-1] }) });
+    for (const code of [101503, 101504, 101505, 101508]) expect(ep.onFailure(code)).to.equal('ignored');
+    expect(ep.state).to.equal('active');
+    expect(ep.readyToSend()).to.equal(true);
+  });
+
   it('starts active and ready, with unset retries and suspension', () => {
     const { ep } = make();
     expect(ep.readyToSend()).to.equal(true);
