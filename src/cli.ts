@@ -116,7 +116,8 @@ async function main(argv: string[]): Promise<void> {
     if (!r.generation) process.exit(1);
     const g = r.generation;
     process.stdout.write(
-      `ok: ${g.apis.size} APIs, ${g.sequences.size} sequences, ${g.endpoints.size} endpoints, ${g.localEntries.size} local entries, ${g.templates.size} templates\n`,
+      `ok: ${g.apis.size} APIs, ${g.sequences.size} sequences, ${g.endpoints.size} endpoints, ${g.localEntries.size} local entries, ` +
+        `${g.set.templates.length + g.set.endpointTemplates.length} templates, ${g.set.services.length} catalog services\n`,
     );
     return;
   }
