@@ -68,6 +68,9 @@ export interface EndpointView {
   sessions?: number;
 }
 
+/** Marks a failure so an endpoint's onError sequence handles it before the enclosing handlers. */
+export const FAULT_HANDLER = Symbol('axon.faultHandler');
+
 /**
  * A failure that Synapse's endpoint `discard` response action ends: the endpoint's state was
  * updated, but no fault sequence runs and no parent group fails over.

@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import { MediationError, statusForSynapseCode } from '../errors/codes.js';
 import { isPromise, type Mediate } from '../mediators/types.js';
-import { DISCARDED, type Endpoint, type BackendResponse } from '../endpoints/types.js';
+import { DISCARDED, FAULT_HANDLER, type Endpoint, type BackendResponse } from '../endpoints/types.js';
 import type { FaultHandler, MessageContext } from './message-context.js';
 import { HeaderMap, type HeaderValue } from './headers.js';
 import { mediaType, Payload, kindOfMediaType } from './payload.js';
@@ -32,8 +32,7 @@ export async function runFlow(mc: MessageContext, flow: Mediate): Promise<boolea
   }
 }
 
-/** Marks a failure so an endpoint's onError sequence handles it before the enclosing handlers. */
-export const FAULT_HANDLER = Symbol('axon.faultHandler');
+export { FAULT_HANDLER };
 
 /** Synapse's fault path: set ERROR_* (when the failure carries them), pop a handler and run it. */
 export async function handleFault(mc: MessageContext, err: unknown): Promise<void> {

@@ -4,10 +4,9 @@
 // is buffered only when a second attempt is possible, and every attempt sends the same bytes.
 
 import { MediationError } from '../../errors/codes.js';
-import { FAULT_HANDLER } from '../../runtime/flow.js';
 import { Readable } from 'node:stream';
 import { parseXml } from '../../xml/parse.js';
-import { DISCARDED, isTransportFailure, type BackendResponse, type Endpoint, type EndpointView } from '../types.js';
+import { DISCARDED, FAULT_HANDLER, isTransportFailure, type BackendResponse, type Endpoint, type EndpointView } from '../types.js';
 import type { MessageContext } from '../../runtime/message-context.js';
 import { chooseFailoverChild, type FailoverChild } from '../state/failover-order.js';
 import type { Picker, PickerChild } from '../pickers/picker.js';
