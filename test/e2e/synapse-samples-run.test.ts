@@ -89,4 +89,49 @@ describe('e2e: Synapse samples on loopback', function () {
     expect(String(sent[0]!.headers['content-type'])).to.match(/^text\/xml/);
     expect(sent[0]!.body.toString()).to.contain('Envelope');
   });
+
+  it('sample 53: failover with WS-Addressing skips a refusing service, and all down gives the makefault', async () => {
+    const dead1 = await closedPort();
+    const dead3 = await closedPort();
+    const port = new URL(backend.url).port;
+    const up = (x: string) =>
+      x.replace('http://localhost:9001', `http://127.0.0.1:${dead1}`).replace('http://localhost:9002', `http://127.0.0.1:${port}`).replace('http://localhost:9003', `http://127.0.0.1:${dead3}`);
+    const { r, sent } = await runSample(53, backend, 'IBM', up);
+    expect(r.status).to.equal(200);
+    expect(r.text).to.contain('<ns:symbol>IBM</ns:symbol>');
+    expect(sent).to.have.length(1);
+    expect(sent[0]!.url).to.equal('/services/LBService1');
+    const body = sent[0]!.body.toString();
+    expect(body).to.match(new RegExp(`<wsa:To [^>]*>http://127.0.0.1:${port}/services/LBService1</wsa:To>`));
+    expect(body).to.contain('<wsa:Action').and.contain('urn:getQuote');
+    const down = await runSample(53, backend, 'IBM', (x) => up(x).replace(`127.0.0.1:${port}`, `127.0.0.1:${dead1}`));
+    expect(down.sent).to.have.length(0);
+    expect(down.r.text).to.contain("COULDN'T SEND THE MESSAGE TO THE SERVER.");
+  });
+
+  it('sample 58: load balancing over members sends the request path to each host in turn', async () => {
+    const port = new URL(backend.url).port;
+    const dead = await closedPort();
+    const xml = readFileSync(path.join(dir, 'synapse_sample_58.xml'), 'utf8')
+      .replace(/httpPort="9001"/, `httpPort="${port}"`)
+      .replace(/httpPort="9002"/, `httpPort="${port}"`)
+      .replace(/httpPort="9003"/, `httpPort="${dead}"`);
+    const g = await startGateway({ 'synapse_sample_58.xml': xml });
+    try {
+      const before = backend.requests.length;
+      for (let i = 0; i < 4; i++) {
+        const r = await request(`${g.url}/services/LBService1`, {
+          method: 'POST',
+          body: getQuote('IBM'),
+          headers: { 'content-type': 'text/xml; charset=UTF-8', soapaction: '"urn:getQuote"' },
+        });
+        expect(r.status, r.text).to.equal(200);
+        expect(r.text).to.contain('<ns:symbol>IBM</ns:symbol>');
+      }
+      // the refusing third member fails over and is suspended; every request was answered
+      expect(backend.requests.slice(before).map((x) => x.url)).to.deep.equal(new Array(4).fill('/services/LBService1'));
+    } finally {
+      await g.stop();
+    }
+  });
 });
