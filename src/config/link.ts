@@ -159,8 +159,10 @@ export function link(set: ArtifactSet, reg: MediatorRegistry, diag: Diagnostics)
     }
   }
 
-  resolveWsdlEntries(set, reg, diag);
-  resolveServices(set, reg, diag);
+  // one walk finds every endpoint node for the load-time resolutions
+  const endpointNodes = allEndpointNodes(set, reg);
+  resolveWsdlEntries(set, endpointNodes, diag);
+  resolveServices(set, endpointNodes, diag);
   reportCycles(graph, diag, 'sequences and templates');
   reportCycles(epGraph, diag, 'endpoints');
 
@@ -271,8 +273,8 @@ function allEndpointNodes(set: ArtifactSet, reg: MediatorRegistry): EndpointNode
 }
 
 /** <wsdl uri="key"> naming a local entry that holds the WSDL: read its service/port address. */
-function resolveWsdlEntries(set: ArtifactSet, reg: MediatorRegistry, diag: Diagnostics): void {
-  for (const e of allEndpointNodes(set, reg)) {
+function resolveWsdlEntries(set: ArtifactSet, nodes: readonly EndpointNode[], diag: Diagnostics): void {
+  for (const e of nodes) {
     const b = e.body;
     if (b.type !== 'wsdl' || b.address !== undefined) continue;
     const entry = set.localEntries.find((l) => l.key === b.uri);
@@ -364,14 +366,14 @@ function substitutedCopy(el: XmlElement, params: Record<string, string>): XmlEle
 }
 
 /** <service>: the catalog entry's serviceUrl becomes the endpoint's address. */
-function resolveServices(set: ArtifactSet, reg: MediatorRegistry, diag: Diagnostics): void {
+function resolveServices(set: ArtifactSet, nodes: readonly EndpointNode[], diag: Diagnostics): void {
   const byKey = new Map<string, ServiceEntryNode>();
   for (const s of set.services) {
     const prev = byKey.get(s.key);
     if (prev) diag.error('AXON_CFG_DUPLICATE_NAME', `service "${s.key}" is already defined in ${prev.file}`, s.pos);
     else byKey.set(s.key, s);
   }
-  for (const e of allEndpointNodes(set, reg)) {
+  for (const e of nodes) {
     const b = e.body;
     if (b.type !== 'service') continue;
     const entry = b.key !== undefined ? byKey.get(b.key) : set.services.find((s) => s.name === b.name && s.version === b.version);

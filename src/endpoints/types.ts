@@ -66,6 +66,8 @@ export interface EndpointView {
   children?: EndpointView[];
   /** Session-affinity groups: live bindings. */
   sessions?: number;
+  /** Children of an <environments> endpoint: which environment the child serves. */
+  environment?: 'production' | 'sandbox';
 }
 
 /** Marks a failure so an endpoint's onError sequence handles it before the enclosing handlers. */

@@ -3,7 +3,7 @@
 // routes responses (resource outSequence, main, or straight back). Hot reload swaps whole
 // generations; requests keep the one they started on.
 
-import type { ApiNode, ArtifactSet, EndpointNode, MediatorNode, SequenceNode, SequenceRef } from '../config/ast.js';
+import type { ApiNode, ArtifactSet, EndpointNode, LoadbalanceEndpointBody, MediatorNode, MemberNode, SequenceNode, SequenceRef } from '../config/ast.js';
 import type { ExprNode } from '../config/read-context.js';
 import { compileExpression } from '../expr/compile.js';
 import type { CompiledExpression } from '../expr/types.js';
@@ -13,7 +13,7 @@ import type { Endpoint, Sender } from '../endpoints/types.js';
 import { createImplicitEndpoint, createLeafEndpoint, createMemberEndpoint, type LeafOptions } from '../endpoints/leaf/leaf.js';
 import { EndpointState } from '../endpoints/state/endpoint-state.js';
 import { definitionHash, EndpointRuntimeStore } from '../endpoints/state/store.js';
-import { FailoverEndpoint, LoadbalanceEndpoint, type GroupRuntime } from '../endpoints/group/group.js';
+import { FailoverEndpoint, LoadbalanceEndpoint, type GroupRuntime, type LoadbalanceSettings } from '../endpoints/group/group.js';
 import { createSessionPolicy, SessionTable } from '../endpoints/group/session.js';
 import { EnvironmentsEndpoint } from '../endpoints/group/environments.js';
 import { RecipientListEndpoint } from '../endpoints/group/recipient-list.js';
@@ -50,6 +50,8 @@ export interface GenerationOptions {
 }
 
 const PROCESS_AFFINITY_SECRET = randomBytes(32);
+
+const groupRuntime = (): GroupRuntime => ({ off: false });
 
 interface CompiledResource {
   inFlow: Mediate | undefined;
@@ -339,98 +341,110 @@ class Compiler implements CompileContext {
   #build(node: EndpointNode, storeKey: string): Endpoint {
     const b = node.body;
     let ep: Endpoint;
-    const store = this.#gen.store;
-    if (b.type === 'key') {
-      // every key= reference shares the one named instance and its state
-      if (!this.#epNodes.has(b.key)) {
-        return failingEndpoint(new MediationError('AXON_EP_KEY_NOT_FOUND', `Couldn't find the endpoint with the key : ${b.key}`));
+    switch (b.type) {
+      case 'key':
+        // every key= reference shares the one named instance and its state
+        if (!this.#epNodes.has(b.key)) {
+          return failingEndpoint(new MediationError('AXON_EP_KEY_NOT_FOUND', `Couldn't find the endpoint with the key : ${b.key}`));
+        }
+        ep = this.namedEndpoint(b.key);
+        break;
+      case 'template':
+        throw new Error(`template endpoint "${b.template}" was not expanded by the linker`);
+      case 'mock':
+        // answers from an OpenAPI document's examples; no backend, no state machine
+        ep = createOpenApiMockEndpoint(node.name, b.document, b.openapi);
+        break;
+      case 'failover':
+        ep = new FailoverEndpoint(node.name, this.#children(b.children, storeKey), this.#runtime(storeKey, groupRuntime), b.dynamic, b.maxAttempts);
+        break;
+      case 'loadbalance':
+        ep = this.#loadbalance(node, b, storeKey);
+        break;
+      case 'recipientlist': {
+        const dyn = b.dynamic;
+        ep = new RecipientListEndpoint(
+          node.name,
+          [...this.#children(b.children, storeKey), ...this.#members(b.members, storeKey)],
+          this.#runtime(storeKey, groupRuntime),
+          dyn
+            ? {
+                expression: this.expr({ source: dyn.expression, namespaces: dyn.namespaces, pos: node.pos }),
+                maxCache: dyn.maxCache,
+                create: (url) => createLeafEndpoint({ body: { type: 'address', uri: url }, properties: [], pos: node.pos, file: node.file }, this.#leafOpts),
+              }
+            : undefined,
+        );
+        break;
       }
-      ep = this.namedEndpoint(b.key);
-    } else if (b.type === 'template') {
-      throw new Error(`template endpoint "${b.template}" was not expanded by the linker`);
-    } else if (b.type === 'recipientlist') {
-      this.#gen.endpointKeys.add(storeKey);
-      const rt = store.get<GroupRuntime>(storeKey, () => ({ off: false }));
-      const children = b.children.map((c, i) => this.#build(c, `${storeKey}/${i}:${definitionHash(c)}`));
-      const members = b.members.map((m, i) => {
-        const key = `${storeKey}/m${i}:${definitionHash(m)}`;
-        this.#gen.endpointKeys.add(key);
-        return createMemberEndpoint(m, { ...this.#leafOpts, state: store.get(key, () => new EndpointState({}, store.clock)) });
-      });
-      const dyn = b.dynamic;
-      ep = new RecipientListEndpoint(
-        node.name,
-        [...children, ...members],
-        rt,
-        dyn
-          ? {
-              expression: this.expr({ source: dyn.expression, namespaces: dyn.namespaces, pos: node.pos }),
-              maxCache: dyn.maxCache,
-              create: (url) => createLeafEndpoint({ body: { type: 'address', uri: url }, properties: [], pos: node.pos, file: node.file }, this.#leafOpts),
-            }
-          : undefined,
-      );
-    } else if (b.type === 'environments') {
-      this.#gen.endpointKeys.add(storeKey);
-      const rt = store.get<GroupRuntime>(storeKey, () => ({ off: false }));
-      const prod = b.production ? this.#build(b.production, `${storeKey}/production:${definitionHash(b.production)}`) : undefined;
-      const sand = b.sandbox ? this.#build(b.sandbox, `${storeKey}/sandbox:${definitionHash(b.sandbox)}`) : undefined;
-      ep = new EnvironmentsEndpoint(node.name, b, prod, sand, rt);
-    } else if (b.type === 'failover' || b.type === 'loadbalance') {
-      this.#gen.endpointKeys.add(storeKey);
-      const children = b.children.map((c, i) => this.#build(c, `${storeKey}/${i}:${definitionHash(c)}`));
-      if (b.type === 'failover') {
-        const rt = store.get<GroupRuntime>(storeKey, () => ({ off: false }));
-        ep = new FailoverEndpoint(node.name, children, rt, b.dynamic, b.maxAttempts);
-      } else {
-        const members = b.members.map((m, i) => {
-          const key = `${storeKey}/m${i}:${definitionHash(m)}`;
-          this.#gen.endpointKeys.add(key);
-          const state = store.get(key, () => new EndpointState({}, store.clock));
-          return createMemberEndpoint(m, { ...this.#leafOpts, state });
-        });
-        const all = [...children, ...members];
-        const prop = (list: EndpointNode['properties'], name: string): number | undefined => {
-          const p = list.find((x) => x.name === name && x.value !== undefined);
-          return p ? Number(p.value) : undefined;
+      case 'environments': {
+        const env = (which: 'production' | 'sandbox') => {
+          const c = b[which];
+          return c ? this.#build(c, `${storeKey}/${which}:${definitionHash(c)}`) : undefined;
         };
-        const rounds = prop(node.properties, 'loadbalance.weightedRRLC.roundsPerRecal');
-        const rt = store.get<GroupRuntime>(storeKey, () => {
-          const r: GroupRuntime = {
-            off: false,
-            picker: createPicker(b.algorithm, { respectReadiness: true, ...(rounds !== undefined ? { roundsPerRecalculation: rounds } : {}) })!,
-          };
-          if (b.session) r.sessions = new SessionTable(b.session.timeoutMs, store.clock);
-          return r;
-        });
-        const weights = b.children.map((c) => {
-          const w: { weight: number; minWeight?: number; maxWeight?: number } = { weight: prop(c.properties, 'loadbalance.weight') ?? 1 };
-          const min = prop(c.properties, 'loadbalance.weight.min');
-          const max = prop(c.properties, 'loadbalance.weight.max');
-          if (min !== undefined) w.minWeight = min;
-          if (max !== undefined) w.maxWeight = max;
-          return w;
-        });
-        for (let i = 0; i < members.length; i++) weights.push({ weight: 1 });
-        const childIds = [...b.children.map((c, i) => `${i}${definitionHash(c).slice(0, 8)}`), ...b.members.map((m, i) => `m${i}${definitionHash(m).slice(0, 8)}`)];
-        ep = new LoadbalanceEndpoint(node.name, all, rt, {
-          failover: b.failover,
-          ...(b.maxAttempts !== undefined ? { maxAttempts: b.maxAttempts } : {}),
-          weights,
-          childIds,
-          ...(b.session ? { session: createSessionPolicy(b.session, this.#secret, store.clock) } : {}),
-        });
+        ep = new EnvironmentsEndpoint(node.name, b, env('production'), env('sandbox'), this.#runtime(storeKey, groupRuntime));
+        break;
       }
-    } else if (b.type === 'mock') {
-      // answers from an OpenAPI document's examples; no backend, no state machine
-      ep = createOpenApiMockEndpoint(node.name, b.document, b.openapi);
-    } else {
-      this.#gen.endpointKeys.add(storeKey);
-      const state = store.get(storeKey, () => new EndpointState(b, store.clock));
-      ep = createLeafEndpoint(node, { ...this.#leafOpts, state });
+      default: {
+        const state = this.#runtime(storeKey, () => new EndpointState(b, this.#gen.store.clock));
+        ep = createLeafEndpoint(node, { ...this.#leafOpts, state });
+      }
     }
     if (node.onError !== undefined) ep = withOnError(ep, sequenceHandler(this.namedSequence(node.onError)));
     return ep;
+  }
+
+  /** Runtime state kept in the store under `key` (and kept by the next reload while `key` is used). */
+  #runtime<T>(key: string, create: () => T): T {
+    this.#gen.endpointKeys.add(key);
+    return this.#gen.store.get(key, create);
+  }
+
+  /** Child endpoints of a group; each child's state key joins its position and definition. */
+  #children(children: readonly EndpointNode[], groupKey: string): Endpoint[] {
+    return children.map((c, i) => this.#build(c, `${groupKey}/${i}:${definitionHash(c)}`));
+  }
+
+  /** `<member>` children: leaves with a state machine of their own. */
+  #members(members: readonly MemberNode[], groupKey: string): Endpoint[] {
+    return members.map((m, i) => {
+      const state = this.#runtime(`${groupKey}/m${i}:${definitionHash(m)}`, () => new EndpointState({}, this.#gen.store.clock));
+      return createMemberEndpoint(m, { ...this.#leafOpts, state });
+    });
+  }
+
+  #loadbalance(node: EndpointNode, b: LoadbalanceEndpointBody, storeKey: string): Endpoint {
+    const num = (list: EndpointNode['properties'], name: string): number | undefined => {
+      const p = list.find((x) => x.name === name && x.value !== undefined);
+      return p ? Number(p.value) : undefined;
+    };
+    const rounds = num(node.properties, 'loadbalance.weightedRRLC.roundsPerRecal');
+    const rt = this.#runtime<GroupRuntime>(storeKey, () => {
+      const r: GroupRuntime = {
+        off: false,
+        picker: createPicker(b.algorithm, { respectReadiness: true, ...(rounds !== undefined ? { roundsPerRecalculation: rounds } : {}) })!,
+      };
+      if (b.session) r.sessions = new SessionTable(b.session.timeoutMs, this.#gen.store.clock);
+      return r;
+    });
+    const weights = b.children.map((c) => {
+      const w: LoadbalanceSettings['weights'][number] = { weight: num(c.properties, 'loadbalance.weight') ?? 1 };
+      const min = num(c.properties, 'loadbalance.weight.min');
+      const max = num(c.properties, 'loadbalance.weight.max');
+      if (min !== undefined) w.minWeight = min;
+      if (max !== undefined) w.maxWeight = max;
+      return w;
+    });
+    weights.push(...b.members.map(() => ({ weight: 1 })));
+    // signed affinity cookies name a child by position and definition, the same on every instance
+    const childIds = [...b.children.map((c, i) => `${i}${definitionHash(c).slice(0, 8)}`), ...b.members.map((m, i) => `m${i}${definitionHash(m).slice(0, 8)}`)];
+    return new LoadbalanceEndpoint(node.name, [...this.#children(b.children, storeKey), ...this.#members(b.members, storeKey)], rt, {
+      failover: b.failover,
+      ...(b.maxAttempts !== undefined ? { maxAttempts: b.maxAttempts } : {}),
+      weights,
+      childIds,
+      ...(b.session ? { session: createSessionPolicy(b.session, this.#secret, this.#gen.store.clock) } : {}),
+    });
   }
 
   implicitEndpoint(): Endpoint {

@@ -76,8 +76,8 @@ export class EnvironmentsEndpoint implements Endpoint {
 
   view(): EndpointView {
     const children: EndpointView[] = [];
-    if (this.production) children.push({ ...this.production.view(), environment: 'production' } as EndpointView);
-    if (this.sandbox) children.push({ ...this.sandbox.view(), environment: 'sandbox' } as EndpointView);
+    if (this.production) children.push({ ...this.production.view(), environment: 'production' });
+    if (this.sandbox) children.push({ ...this.sandbox.view(), environment: 'sandbox' });
     return { name: this.name ?? null, type: this.type, state: this.rt.off ? 'off' : this.ready() ? 'active' : 'suspended', children };
   }
 }

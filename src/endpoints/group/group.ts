@@ -190,13 +190,8 @@ export class LoadbalanceEndpoint extends GroupEndpoint {
 
   protected choose(_mc: MessageContext, tried: ReadonlySet<number>, attempts: number, preferred: number | undefined): number | undefined {
     if (attempts === 0 && preferred !== undefined && this.children[preferred]!.ready()) return preferred;
-    const i = this.rt.picker!.pick(this.#pickerView, tried);
-    if (i === undefined || tried.has(i) || !this.children[i]!.ready()) {
-      // weighted pickers may hand back a child that cannot take the message; scan for one that can
-      const other = this.children.findIndex((c, j) => !tried.has(j) && c.ready());
-      return other < 0 ? undefined : other;
-    }
-    return i;
+    // every picker skips children already tried and (respectReadiness) children not ready
+    return this.rt.picker!.pick(this.#pickerView, tried);
   }
 
   override async send(mc: MessageContext): Promise<BackendResponse> {
@@ -247,7 +242,7 @@ export class LoadbalanceEndpoint extends GroupEndpoint {
     }
     const bytes = Buffer.concat(chunks);
     try {
-      const id = serviceGroupIdOf(parseXml(bytes.toString('utf8')).documentElement);
+      const id = serviceGroupIdOf(parseXml(bytes.toString('utf8')));
       if (id) this.rt.sessions!.bind(`sg:${id}`, index);
     } catch {
       // a body that is not XML binds nothing and is relayed as it came

@@ -7,7 +7,8 @@ import type { SessionNode } from '../../config/ast.js';
 import type { BackendResponse } from '../types.js';
 import type { MessageContext } from '../../runtime/message-context.js';
 import type { Clock } from '../state/endpoint-state.js';
-import { childElements, localName, type XmlElement } from '../../xml/parse.js';
+import { childElements, localName, type XmlDocument, type XmlElement } from '../../xml/parse.js';
+import { envelopeHeader } from '../../expr/soap.js';
 
 const SYNAPSE_NS = 'http://ws.apache.org/ns/synapse';
 const AXIS2_NS = 'http://ws.apache.org/namespaces/axis2';
@@ -84,11 +85,8 @@ export function setCookies(res: BackendResponse): Map<string, string> {
 }
 
 function soapHeaderChild(mc: MessageContext, ns: string, name: string): XmlElement | undefined {
-  const env = mc.envelope().documentElement;
-  if (!env) return undefined;
-  const header = childElements(env).find((e) => localName(e) === 'Header');
-  if (!header) return undefined;
-  return childElements(header).find((e) => e.namespaceURI === ns && localName(e) === name);
+  const header = envelopeHeader(mc.envelope());
+  return header ? childElements(header).find((e) => e.namespaceURI === ns && localName(e) === name) : undefined;
 }
 
 /** Whether the request may carry a SOAP header worth parsing the body for. */
@@ -169,9 +167,8 @@ export function createSessionPolicy(node: SessionNode, secret: Buffer, clock: Cl
 }
 
 /** The ServiceGroupId a SOAP response hands out in its ReplyTo reference parameters. */
-export function serviceGroupIdOf(env: XmlElement | null): string | undefined {
-  if (!env) return undefined;
-  const header = childElements(env).find((e) => localName(e) === 'Header');
+export function serviceGroupIdOf(env: XmlDocument): string | undefined {
+  const header = envelopeHeader(env);
   if (!header) return undefined;
   for (const h of childElements(header)) {
     if (h.namespaceURI === WSA_NS && localName(h) === 'ReplyTo') {

@@ -93,6 +93,8 @@ export class LeafEndpoint implements Endpoint {
   readonly #address: string | undefined;
   readonly #addressing: LeafQosNode['addressing'];
   #checkedOrigin: string | undefined;
+  /** Metrics label: the name, or for an anonymous endpoint its (last checked) origin. */
+  #label: string | undefined;
   /** The service catalog entry the address came from, if any. */
   service: string | undefined;
 
@@ -187,6 +189,7 @@ export class LeafEndpoint implements Endpoint {
     if (origin !== this.#checkedOrigin) {
       checkOrigin(origin, target);
       this.#checkedOrigin = origin;
+      this.#label = this.name ?? `anonymous:${origin}`;
     }
     mc.props.set('ENDPOINT_PREFIX', origin);
     if (this.#format === 'soap11' || this.#format === 'soap12' || this.#format === 'pox' || this.#format === 'get' || this.#addressing) {
@@ -201,10 +204,10 @@ export class LeafEndpoint implements Endpoint {
     try {
       const res = await this.#sender.send(out);
       state?.onSuccess();
-      metrics?.upstream(this.name ?? `anonymous:${origin}`, 'success', performance.now() - t0);
+      metrics?.upstream(this.#label!, 'success', performance.now() - t0);
       return res;
     } catch (e) {
-      metrics?.upstream(this.name ?? `anonymous:${origin}`, outcomeOf(e), performance.now() - t0);
+      metrics?.upstream(this.#label!, outcomeOf(e), performance.now() - t0);
       if (state && e instanceof MediationError && isTransportFailure(e.synapseCode)) {
         state.onFailure(e.synapseCode);
         if (this.#discardOnTimeout && e.synapseCode === 101504) (e as MediationError & { [DISCARDED]?: boolean })[DISCARDED] = true;
@@ -265,7 +268,7 @@ export function buildOutbound(
   let body: OutboundRequest['body'] = null;
   const noBody = mc.axis2.get('NO_ENTITY_BODY') === true || m === 'GET' || m === 'HEAD' || format === 'get';
   if (format === 'soap11' || format === 'soap12') {
-    const env = toSoapVersion(mc, format);
+    toSoapVersion(mc, format);
     const action = soapActionOf(mc);
     deleteHeader(headers, 'soapaction');
     if (format === 'soap11') {
@@ -275,7 +278,6 @@ export function buildOutbound(
       setHeader(headers, 'Content-Type', action === undefined ? SOAP_ENV_TYPES.soap12 : `${SOAP_ENV_TYPES.soap12}; action="${action}"`);
     }
     p.soap = format;
-    void env;
     body = p.serialize(SOAP_ENV_TYPES[format]);
   } else if (!noBody) {
     if (p.isStream) {
@@ -425,15 +427,7 @@ export function createLeafEndpoint(node: EndpointNode, opts: LeafOptions): LeafE
   const props = compileProperties(node.properties);
   switch (b.type) {
     case 'address': {
-      const base = compileAddress(b.uri);
-      const format = b.format;
-      const resolve: UrlResolver = (mc) => {
-        const addr = base(mc);
-        const postfix = mc.axis2.get('REST_URL_POSTFIX');
-        if (typeof postfix === 'string' && postfix !== '' && isRestRequest(mc, format)) return appendRestPostfix(addr, postfix);
-        return addr;
-      };
-      const ep = new LeafEndpoint(node.name, 'address', resolve, b, undefined, props, opts, b.uri);
+      const ep = new LeafEndpoint(node.name, 'address', withRestPostfix(compileAddress(b.uri), b.format), b, undefined, props, opts, b.uri);
       ep.service = b.service;
       return ep;
     }
@@ -456,15 +450,10 @@ export function createLeafEndpoint(node: EndpointNode, opts: LeafOptions): LeafE
       const uri = b.address!;
       const format = b.format ?? b.soap;
       const qos = { ...b, ...(format ? { format } : {}) };
-      const resolve: UrlResolver = (mc) => {
-        const postfix = mc.axis2.get('REST_URL_POSTFIX');
-        if (typeof postfix === 'string' && postfix !== '' && isRestRequest(mc, format)) return appendRestPostfix(uri, postfix);
-        return uri;
-      };
-      return new LeafEndpoint(node.name, 'wsdl', resolve, qos, undefined, props, opts, uri);
+      return new LeafEndpoint(node.name, 'wsdl', withRestPostfix(() => uri, format), qos, undefined, props, opts, uri);
     }
     case 'default':
-      return new LeafEndpoint(node.name, 'default', toResolver(b.format, true), b, undefined, props, opts);
+      return new LeafEndpoint(node.name, 'default', withRestPostfix(toAddress, b.format), b, undefined, props, opts);
     default:
       throw new Error(`${b.type} endpoints are built by the generation, not as leaves`);
   }
@@ -486,28 +475,34 @@ export function createMemberEndpoint(member: MemberNode, opts: LeafOptions): Lea
   return new LeafEndpoint(undefined, 'member', resolve, {}, undefined, [], opts, origin);
 }
 
-/** The target of a default endpoint (or of a send with no endpoint): the To address. */
-function toResolver(format: LeafQosNode['format'], appendPostfix: boolean): UrlResolver {
+/** An address with REST_URL_POSTFIX appended for REST requests, as Synapse's address endpoints do (§5.3). */
+function withRestPostfix(base: UrlResolver, format: LeafQosNode['format']): UrlResolver {
   return (mc) => {
-    const to = mc.addressing.To;
-    if (to === undefined || to === null || to === '') {
-      throw new MediationError('AXON_EP_NOT_READY', 'the To header is not set, so the default endpoint has no address');
-    }
-    if (to === ANONYMOUS_TO) {
-      throw new MediationError('AXON_EP_NOT_READY', `'To' header was set to ${ANONYMOUS_TO}`);
-    }
-    if (!/^https?:\/\//i.test(to)) {
-      throw new MediationError('AXON_EP_NOT_READY', `the To header "${to}" is not an absolute http(s) address`);
-    }
+    const addr = base(mc);
     const postfix = mc.axis2.get('REST_URL_POSTFIX');
-    if (appendPostfix && typeof postfix === 'string' && postfix !== '' && isRestRequest(mc, format)) return appendRestPostfix(to, postfix);
-    return to;
+    if (typeof postfix === 'string' && postfix !== '' && isRestRequest(mc, format)) return appendRestPostfix(addr, postfix);
+    return addr;
   };
 }
 
+/** The target of a default endpoint (or of a send with no endpoint): the To address. */
+const toAddress: UrlResolver = (mc) => {
+  const to = mc.addressing.To;
+  if (to === undefined || to === null || to === '') {
+    throw new MediationError('AXON_EP_NOT_READY', 'the To header is not set, so the default endpoint has no address');
+  }
+  if (to === ANONYMOUS_TO) {
+    throw new MediationError('AXON_EP_NOT_READY', `'To' header was set to ${ANONYMOUS_TO}`);
+  }
+  if (!/^https?:\/\//i.test(to)) {
+    throw new MediationError('AXON_EP_NOT_READY', `the To header "${to}" is not an absolute http(s) address`);
+  }
+  return to;
+};
+
 /** `<send/>` with no endpoint: the To address, the global timeout, no postfix, no QoS. */
 export function createImplicitEndpoint(opts: LeafOptions): LeafEndpoint {
-  return new LeafEndpoint(undefined, 'implicit', toResolver(undefined, false), {}, undefined, [], opts);
+  return new LeafEndpoint(undefined, 'implicit', toAddress, {}, undefined, [], opts);
 }
 
 export { HOP_BY_HOP };
